@@ -1,0 +1,52 @@
+# cgiinetd: one HTTP request per process, for inetd, xinetd and systemd.
+PREFIX = /usr/local
+DESTDIR =
+CC = cc
+CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
+	-Wstrict-prototypes -Wmissing-prototypes -Werror \
+	-D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDFLAGS = -pie -Wl,-z,relro,-z,now
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+PORT = 8000
+
+SRC = cgiinetd.c http.c cgi.c
+OBJ = $(SRC:.c=.o)
+
+all: cgiinetd
+
+cgiinetd: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ)
+
+cgiinetd.o: cgiinetd.c http.h cgi.h
+http.o: http.c http.h
+cgi.o: cgi.c cgi.h http.h
+
+# The same sources with AddressSanitizer and UBSan, for the second test run.
+san/cgiinetd: $(SRC) http.h cgi.h
+	mkdir -p san
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(SRC)
+
+check: cgiinetd san/cgiinetd
+	test/deps
+	bats --tap test
+	CGIINETD=$(CURDIR)/san/cgiinetd bats --tap test
+
+serve: cgiinetd
+	@echo "Serving examples/www on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	systemd-socket-activate --accept --inetd -l 127.0.0.1:$(PORT) \
+		$(CURDIR)/cgiinetd -l stderr -d $(CURDIR)/examples/www
+
+install: cgiinetd
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 755 cgiinetd $(DESTDIR)$(PREFIX)/sbin/cgiinetd
+	install -m 644 cgiinetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/cgiinetd.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/cgiinetd \
+		$(DESTDIR)$(PREFIX)/share/man/man8/cgiinetd.8
+
+clean:
+	rm -rf cgiinetd $(OBJ) san
+
+.PHONY: all check serve install uninstall clean

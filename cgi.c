@@ -1,0 +1,455 @@
+/*
+ * cgi.c: RFC 3875 scripts. Which paths are scripts (Python's is_cgi and
+ * run_cgi), the checks made before anything is written, the environment
+ * built from nothing, argv (4.4), and the exec in place of this process.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgi.h"
+
+extern char **environ;
+
+/* The CGI directory the collapsed path lies in (longest match), by length;
+ * 0 if it is not a script's path. */
+static size_t
+cgi_dir_len(const struct server *sv, const char *path)
+{
+	size_t best = 0;
+
+	for (size_t i = 0; i < sv->ncgi_dirs; i++) {
+		size_t n = strlen(sv->cgi_dirs[i]);
+		if (n > best && !strncmp(path, sv->cgi_dirs[i], n) && path[n] == '/')
+			best = n;
+	}
+	return best;
+}
+
+bool
+cgi_is_script(const struct server *sv, const char *path)
+{
+	return cgi_dir_len(sv, path) > 0;
+}
+
+static bool
+is_dir_beneath(const struct server *sv, const char *path)
+{
+	int fd = http_open_beneath(sv, path, O_PATH | O_DIRECTORY);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Walk down the CGI directory's sub-directories as far as they go; the next
+ * component is the script, the rest PATH_INFO (Python's run_cgi). */
+static enum status
+locate(struct request *r, const struct server *sv, struct cgi *c)
+{
+	char *sn = c->script_name;
+	size_t dirlen = cgi_dir_len(sv, r->path), n;
+	const char *p = r->path + dirlen + 1;
+
+	memcpy(sn, r->path, dirlen);
+	sn[dirlen] = '\0';
+	while (p[n = strcspn(p, "/")] == '/') {
+		sprintf(sn + strlen(sn), "/%.*s", (int)n, p);
+		if (!is_dir_beneath(sv, sn)) {
+			sn[strlen(sn) - n - 1] = '\0';
+			break;
+		}
+		p += n + 1;
+	}
+	dirlen = strlen(sn);
+	n = strcspn(p, "/");
+	sprintf(sn + dirlen, "/%.*s", (int)n, p);
+	c->path_info = p + n;
+	c->nph = !strncmp(p, "nph-", 4);
+	if (n > NAME_MAX || (!sv->dotfiles && strstr(sn, "/."))) {
+		http_set_msg(r, "No such CGI script ('%.200s')", sn);
+		return S_NOT_FOUND;
+	}
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, p);
+	sn[dirlen] = '\0';
+	c->dirfd = http_open_beneath(sv, sn, O_PATH | O_DIRECTORY);
+	sn[dirlen] = '/';
+	return c->dirfd < 0 ? S_INTERNAL_ERROR : S_NONE;
+}
+
+/* A "#!" script whose interpreter cannot start would exec into nothing
+ * after the 200 went out: find out now, and answer 500 instead. */
+static enum status
+check_format(struct request *r, const struct server *sv, struct cgi *c)
+{
+	char buf[256], *interp;
+	int fd = http_open_beneath(sv, c->script_name, O_RDONLY | O_NONBLOCK);
+	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)		/* execute-only: the kernel will judge it */
+		return S_NONE;
+	buf[n] = '\0';
+	if (n >= 4 && !memcmp(buf, "\177ELF", 4))
+		return S_NONE;
+	if (n < 2 || buf[0] != '#' || buf[1] != '!') {
+		http_set_msg(r, "CGI script is not in an executable format ('%.200s')",
+		             c->script_name);
+		return S_INTERNAL_ERROR;
+	}
+	interp = buf + 2 + strspn(buf + 2, " \t");
+	interp[strcspn(interp, " \t\r\n")] = '\0';
+	if (!*interp || faccessat(c->dirfd, interp, X_OK, AT_EACCESS) < 0) {
+		http_set_msg(r, "CGI script interpreter cannot be run ('%.200s')", interp);
+		return S_INTERNAL_ERROR;
+	}
+	return S_NONE;
+}
+
+/* 404, 403 not a plain file, 403 not executable, 500 cannot start. */
+static enum status
+check_script(struct request *r, const struct server *sv, struct cgi *c)
+{
+	struct stat st;
+
+	if (fstatat(c->dirfd, c->name[0] ? c->name : ".", &st, 0) < 0) {
+		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
+		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
+	}
+	if (!c->name[0] || !S_ISREG(st.st_mode)) {
+		http_set_msg(r, "CGI script is not a plain file ('%.200s')", c->script_name);
+		return S_FORBIDDEN;
+	}
+	if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
+		http_set_msg(r, "CGI script is not executable ('%.200s')", c->script_name);
+		return S_FORBIDDEN;
+	}
+	return check_format(r, sv, c);
+}
+
+/* ---- the environment -------------------------------------------------------- */
+
+/* Built from nothing into one block sized up front. */
+struct env {
+	char **vars;
+	size_t n, cap;
+	char *buf;
+	size_t len, size;
+	bool full;
+};
+
+static void
+env_cat(struct env *e, const char *s, size_t n)
+{
+	if (e->full || e->len + n + 1 > e->size) {
+		e->full = true;
+		return;
+	}
+	memcpy(e->buf + e->len, s, n);
+	e->len += n;
+}
+
+/* The -e variables come first and win: later ones of the same name are
+ * left out. */
+static bool
+env_overridden(const struct server *sv, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sv->nextra_env; i++)
+		if (!strncmp(sv->extra_env[i], name, n) && sv->extra_env[i][n] == '=')
+			return true;
+	return false;
+}
+
+static void
+env_add(struct env *e, const struct server *sv, const char *name, const char *value)
+{
+	size_t start = e->len, n = strlen(name);
+
+	if (!value || env_overridden(sv, name, n))
+		return;
+	if (e->n + 1 >= e->cap) {
+		e->full = true;
+		return;
+	}
+	env_cat(e, name, n);
+	env_cat(e, "=", 1);
+	env_cat(e, value, strlen(value));
+	env_cat(e, "", 1);	/* the terminator */
+	if (!e->full)
+		e->vars[e->n++] = e->buf + start;
+}
+
+/* Request headers as HTTP_*: repeated fields merged; credentials, httpoxy,
+ * the body's own fields and names that could spoof another variable left out. */
+static bool
+exported(const struct server *sv, const char *name)
+{
+	static const char *const never[] = { "Proxy", "Proxy-Authorization",
+	                                     "Content-Type", "Content-Length" };
+
+	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                 "0123456789-") != strlen(name))
+		return false;
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (!strcasecmp(name, never[i]))
+			return false;
+	return sv->pass_auth || strcasecmp(name, "Authorization");
+}
+
+static void
+env_headers(struct env *e, const struct server *sv, const struct request *r)
+{
+	for (size_t i = 0; i < r->nfields; i++) {
+		const char *name = r->fields[i].name;
+		const char *sep = strcasecmp(name, "Cookie") ? ", " : "; ";
+		char var[HDR_LINE_MAX + 8];
+		size_t j;
+
+		for (j = 0; j < i && strcasecmp(r->fields[j].name, name); j++)
+			;
+		if (j < i || !exported(sv, name))
+			continue;	/* merged already, or not for scripts */
+		j = (size_t)snprintf(var, sizeof(var), "HTTP_%s", name);
+		for (char *v = var; *v; v++)
+			*v = *v == '-' ? '_' : (char)toupper((unsigned char)*v);
+		if (env_overridden(sv, var, j) || e->n + 1 >= e->cap)
+			continue;
+		e->vars[e->n] = e->buf + e->len;
+		env_cat(e, var, j);
+		env_cat(e, "=", 1);
+		for (j = i; j < r->nfields; j++) {
+			if (strcasecmp(r->fields[j].name, name))
+				continue;
+			if (j > i)
+				env_cat(e, sep, 2);
+			env_cat(e, r->fields[j].value, strlen(r->fields[j].value));
+		}
+		env_cat(e, "", 1);
+		e->n += !e->full;
+	}
+}
+
+/* From the server's own environment only PATH, TZ, LANG and LC_*. */
+static void
+env_inherited(struct env *e, const struct server *sv)
+{
+	bool path = false;
+
+	for (char **v = environ; *v; v++) {
+		size_t n = strcspn(*v, "=");
+		if ((n == 4 && !strncmp(*v, "PATH", 4)) || (n == 2 && !strncmp(*v, "TZ", 2)) ||
+		    (n == 4 && !strncmp(*v, "LANG", 4)) || !strncmp(*v, "LC_", 3)) {
+			if (env_overridden(sv, *v, n) || !(*v)[n] || e->n + 1 >= e->cap)
+				continue;
+			path = path || !strncmp(*v, "PATH=", 5);
+			e->vars[e->n++] = *v;
+		}
+	}
+	if (!path)
+		env_add(e, sv, "PATH", "/usr/local/bin:/usr/bin:/bin");
+}
+
+static void
+env_request(struct env *e, const struct server *sv, const struct request *r,
+            const struct cgi *c)
+{
+	char buf[sizeof(r->path) + sizeof(sv->docroot_abs)];
+	const char *root = strcmp(sv->docroot_abs, "/") ? sv->docroot_abs : "";
+	const char *auth = http_field(r, "Authorization");
+
+	env_add(e, sv, "SERVER_SOFTWARE", "cgiinetd/" VERSION);
+	snprintf(buf, sizeof(buf), "%s", r->host && *r->host ? r->host : r->local_addr);
+	if (r->host && *r->host)	/* drop the port, keep an IP-literal's brackets */
+		buf[buf[0] == '[' ? strcspn(buf, "]") + 1 : strcspn(buf, ":")] = '\0';
+	env_add(e, sv, "SERVER_NAME", buf);
+	env_add(e, sv, "SERVER_PORT", r->local_port);
+	env_add(e, sv, "SERVER_PROTOCOL", r->version);
+	env_add(e, sv, "GATEWAY_INTERFACE", "CGI/1.1");
+	env_add(e, sv, "REQUEST_METHOD", r->method_name);
+	snprintf(buf, sizeof(buf), "%s%s%s", r->target, r->query ? "?" : "",
+	         r->query ? r->query : "");
+	env_add(e, sv, "REQUEST_URI", buf);
+	env_add(e, sv, "SCRIPT_NAME", c->script_name);
+	snprintf(buf, sizeof(buf), "%s%s", root, c->script_name);
+	env_add(e, sv, "SCRIPT_FILENAME", buf);
+	env_add(e, sv, "PATH_INFO", c->path_info);
+	snprintf(buf, sizeof(buf), "%s%s", root, c->path_info);
+	env_add(e, sv, "PATH_TRANSLATED", *c->path_info ? buf : NULL);
+	env_add(e, sv, "QUERY_STRING", r->query ? r->query : "");
+	env_add(e, sv, "DOCUMENT_ROOT", sv->docroot_abs);
+	env_add(e, sv, "REMOTE_ADDR", r->peer_addr);
+	env_add(e, sv, "REMOTE_PORT", r->peer_port);
+	env_add(e, sv, "REMOTE_HOST", r->peer_addr);
+	env_add(e, sv, "CONTENT_TYPE", http_field(r, "Content-Type"));
+	snprintf(buf, sizeof(buf), "%lld", (long long)r->content_length);
+	env_add(e, sv, "CONTENT_LENGTH", r->content_length >= 0 ? buf : NULL);
+	if (auth) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(auth, " \t"), auth);
+		env_add(e, sv, "AUTH_TYPE", buf);
+	}
+}
+
+static enum status
+make_env(struct request *r, const struct server *sv, struct cgi *c)
+{
+	struct env e = { 0 };
+	size_t inherited = 0;
+
+	for (char **v = environ; *v; v++)
+		inherited += strlen(*v) + 1;
+	e.cap = HDR_FIELDS_MAX + EXTRA_ENV_MAX + 64 + inherited / 2;
+	e.size = 2 * HEAD_MAX + 8 * (sizeof(r->path) + sizeof(sv->docroot_abs));
+	e.vars = calloc(e.cap, sizeof(*e.vars));
+	e.buf = malloc(e.size);
+	if (!e.vars || !e.buf)
+		return S_INTERNAL_ERROR;
+	for (size_t i = 0; i < sv->nextra_env; i++)
+		e.vars[e.n++] = (char *)(uintptr_t)sv->extra_env[i];
+	env_request(&e, sv, r, c);
+	env_headers(&e, sv, r);
+	env_inherited(&e, sv);
+	if (e.full) {
+		http_set_msg(r, "CGI environment too large");
+		return S_INTERNAL_ERROR;
+	}
+	e.vars[e.n] = NULL;
+	c->envp = e.vars;
+	return S_NONE;
+}
+
+/* ---- argv ------------------------------------------------------------------ */
+
+/* Percent-decode a search word; false if it cannot be represented. */
+static bool
+decode_word(char *w)
+{
+	char *out = w;
+
+	for (; *w; w++) {
+		if (*w == '%') {
+			unsigned int c;
+			if (!isxdigit((unsigned char)w[1]) || !isxdigit((unsigned char)w[2]) ||
+			    sscanf(w + 1, "%2x", &c) != 1 || c == 0)
+				return false;
+			*out++ = (char)c;
+			w += 2;
+		} else {
+			*out++ = *w;
+		}
+	}
+	*out = '\0';
+	return true;
+}
+
+/* RFC 3875 4.4: a GET or HEAD whose query has no unencoded '=' is a search
+ * string: its '+'-separated words, decoded, are the arguments, unless one
+ * would look like an option or cannot be represented; then there are none. */
+static enum status
+make_argv(struct request *r, struct cgi *c)
+{
+	size_t words = 1, n = 1;
+	char *q, *save = NULL;
+
+	if (r->query && *r->query && !strchr(r->query, '=') &&
+	    (r->method == M_GET || r->method == M_HEAD))
+		for (const char *p = r->query; *p; p++)
+			words += *p == '+';
+	if (!(c->argv = calloc(words + 2, sizeof(*c->argv))) ||
+	    !(c->argv[0] = strdup(c->name)))
+		return S_INTERNAL_ERROR;
+	if (words == 1 && !(r->query && *r->query && !strchr(r->query, '=') &&
+	                    (r->method == M_GET || r->method == M_HEAD)))
+		return S_NONE;
+	if (!(q = strdup(r->query)))
+		return S_INTERNAL_ERROR;
+	for (char *w = strtok_r(q, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
+		if (!decode_word(w) || w[0] == '-') {
+			c->argv[1] = NULL;
+			return S_NONE;
+		}
+		c->argv[n++] = w;
+	}
+	c->argv[n] = NULL;
+	return S_NONE;
+}
+
+/* ---- running it -------------------------------------------------------------- */
+
+/* Everything that can fail is decided here, before a byte is written. */
+enum status
+cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
+{
+	enum status s;
+
+	*c = (struct cgi){ .dirfd = -1 };
+	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)))
+		return s;
+	if (r->chunked) {
+		http_set_msg(r, "Chunked request bodies are not supported yet");
+		return S_NOT_IMPLEMENTED;
+	}
+	if (r->method == M_HEAD && !c->nph) {
+		http_set_msg(r, "HEAD to a CGI script is not supported yet");
+		return S_NOT_IMPLEMENTED;
+	}
+	if ((s = make_argv(r, c)) || (s = make_env(r, sv, c)))
+		return s;
+	return S_NONE;
+}
+
+/* The exec contract: fds 0/1 the connection, 2 the log or what it was,
+ * nothing else open; signals default and unblocked; cwd the script's
+ * directory; the alarm armed (it survives execve). */
+static void
+exec_setup(const struct server *sv, const struct cgi *c)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	if (sv->log == LOG_TO_FILE)
+		dup2(sv->logfd, 2);
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (fchdir(c->dirfd) < 0)
+		_exit(3);
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);	/* still usable if execve fails */
+	alarm((unsigned)sv->cgi_timeout);
+}
+
+/* Write the status line (none for nph-), then become the script: no fork.
+ * Returns only if execve failed. */
+enum status
+cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	char path[NAME_MAX + 3];
+	struct head h;
+
+	if (r->expect_continue && http_write_all(1, cont, sizeof(cont) - 1) < 0)
+		return S_CLOSED;
+	if (!c->nph) {
+		/* an open head: the script writes the rest of it */
+		http_head_begin(&h, r, S_OK, "Script output follows");
+		if (!r->http09 && http_write_all(1, h.buf, h.len) < 0)
+			return S_CLOSED;
+	}
+	snprintf(path, sizeof(path), "./%s", c->name);
+	exec_setup(sv, c);
+	execve(path, c->argv, c->envp);
+	http_set_msg(r, "exec failed: %s", strerror(errno));
+	return S_INTERNAL_ERROR;
+}

@@ -1,0 +1,24 @@
+/* cgi.h: is-this-CGI, locating the script, its environment and argv, exec. */
+#ifndef CGI_H
+#define CGI_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "http.h"
+
+/* A located, checked script, ready to become this process. */
+struct cgi {
+	int dirfd;				/* its directory, beneath the root */
+	char name[NAME_MAX + 1];		/* its file name in that directory */
+	char script_name[REQ_LINE_MAX + 2];	/* SCRIPT_NAME: its URL path */
+	const char *path_info;			/* decoded, "" if none */
+	bool nph;
+	char **argv, **envp;
+};
+
+bool cgi_is_script(const struct server *sv, const char *path);
+enum status cgi_prepare(struct request *r, const struct server *sv, struct cgi *c);
+enum status cgi_exec(struct request *r, const struct server *sv, struct cgi *c);
+
+#endif

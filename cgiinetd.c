@@ -1,0 +1,525 @@
+/*
+ * cgiinetd: Python's CGIHTTPServer as a single-request program for inetd,
+ * xinetd, systemd socket activation and the like. Reads one request on
+ * fd 0, answers on fd 1, then exits, or becomes the CGI script.
+ *
+ * This file: options, finding the connection, privileges, the request's
+ * route and logging. The wire is http.c's, the scripts cgi.c's.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "cgi.h"
+
+enum { OPT_CGI_TIMEOUT = 256, OPT_CHROOT, OPT_FOLLOW, OPT_NO_LISTING,
+       OPT_PASS_AUTH, OPT_MAX_BODY, OPT_DOTFILES, OPT_PROXY, OPT_HELP,
+       OPT_VERSION };
+
+static const struct option long_options[] = {
+	{ "directory", required_argument, NULL, 'd' },
+	{ "cgi-dirs", required_argument, NULL, 'c' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "cgi-timeout", required_argument, NULL, OPT_CGI_TIMEOUT },
+	{ "parse-headers", no_argument, NULL, 'P' },
+	{ "chroot", no_argument, NULL, OPT_CHROOT },
+	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
+	{ "no-listing", no_argument, NULL, OPT_NO_LISTING },
+	{ "log", required_argument, NULL, 'l' },
+	{ "pass-auth", no_argument, NULL, OPT_PASS_AUTH },
+	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
+	{ "dotfiles", no_argument, NULL, OPT_DOTFILES },
+	{ "proxy-protocol", no_argument, NULL, OPT_PROXY },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+	"usage: cgiinetd [options] [DIR]\n"
+	"Answer one HTTP request on stdin/stdout: a file from DIR, or a CGI script.\n"
+	"\n"
+	"  -d, --directory DIR   document root (default: the current directory)\n"
+	"  -c, --cgi-dirs LIST   CGI directories, comma-separated (/cgi-bin,/htbin)\n"
+	"  -u, --user USER       account to become when started as root (nobody)\n"
+	"  -t, --timeout SECS    limit for receiving the request head (30)\n"
+	"      --cgi-timeout SECS  wall-clock limit for a script, 0: none (300)\n"
+	"  -P, --parse-headers   parse the script's head (not implemented yet)\n"
+	"      --chroot          chroot into the document root (root only)\n"
+	"      --follow-symlinks allow symlinks leading out of the document root\n"
+	"      --no-listing      403 instead of directory listings\n"
+	"  -l, --log DEST        syslog, stderr, none, or a file to append to\n"
+	"  -e NAME[=VALUE]       pass or set a variable for scripts (repeatable)\n"
+	"      --pass-auth       give scripts the Authorization header\n"
+	"      --max-body BYTES  largest chunked request body spooled (1 GiB)\n"
+	"      --dotfiles        serve names beginning with '.'\n"
+	"      --proxy-protocol  expect a PROXY header (not implemented yet)\n"
+	"      --help, --version\n";
+
+/* Before the log is set up, and with no socket to answer: stderr, exit 2. */
+static noreturn void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cgiinetd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'cgiinetd --help'.\n", stderr);
+	exit(2);
+}
+
+static long long
+parse_number(const char *s, const char *what, long long min, long long max)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno || end == s || *end || n < min || n > max)
+		usage_error("%s must be a number from %lld to %lld: '%s'",
+		            what, min, max, s);
+	return n;
+}
+
+static void
+parse_cgi_dirs(struct server *sv, char *list)
+{
+	char *save = NULL;
+
+	sv->ncgi_dirs = 0;
+	for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+		size_t n = strlen(d);
+		while (n > 1 && d[n - 1] == '/')
+			d[--n] = '\0';
+		if (d[0] != '/' || n < 2 || strstr(d, "/.") || strstr(d, "//"))
+			usage_error("a CGI directory is a URL path like /cgi-bin: '%s'", d);
+		if (sv->ncgi_dirs == CGI_DIRS_MAX)
+			usage_error("at most %d CGI directories", CGI_DIRS_MAX);
+		sv->cgi_dirs[sv->ncgi_dirs++] = d;
+	}
+	if (sv->ncgi_dirs == 0)
+		usage_error("--cgi-dirs needs at least one directory");
+}
+
+static void
+add_extra_env(struct server *sv, const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+	char *v;
+
+	if (n == 0 || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                          "0123456789_") != n || (arg[0] >= '0' && arg[0] <= '9'))
+		usage_error("-e takes NAME or NAME=VALUE: '%s'", arg);
+	if (sv->nextra_env == EXTRA_ENV_MAX)
+		usage_error("at most %d -e options", EXTRA_ENV_MAX);
+	if (!arg[n]) {		/* NAME alone: pass the server's own value */
+		const char *val = getenv(arg);
+		if (!val)
+			return;
+		if (asprintf(&v, "%s=%s", arg, val) < 0)
+			usage_error("out of memory");
+		arg = v;
+	}
+	sv->extra_env[sv->nextra_env++] = arg;
+}
+
+static void
+parse_log(struct server *sv, const char *dest)
+{
+	if (!strcmp(dest, "syslog"))
+		sv->log = LOG_TO_SYSLOG;
+	else if (!strcmp(dest, "stderr"))
+		sv->log = LOG_TO_STDERR;
+	else if (!strcmp(dest, "none"))
+		sv->log = LOG_TO_NONE;
+	else if (dest[0])
+		sv->log = LOG_TO_FILE, sv->log_path = dest;
+	else
+		usage_error("--log takes syslog, stderr, none or a file");
+}
+
+static void
+parse_options(struct server *sv, int argc, char *argv[])
+{
+	static char default_dirs[] = "/cgi-bin,/htbin";
+	int c;
+
+	*sv = (struct server){ .docroot = NULL, .user = "nobody", .timeout = 30,
+	                       .cgi_timeout = 300, .max_body = 1LL << 30,
+	                       .listing = true, .rootfd = -1, .logfd = -1,
+	                       .mimefd = -1 };
+	parse_cgi_dirs(sv, default_dirs);
+	while ((c = getopt_long(argc, argv, "d:c:u:t:Pl:e:", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'd': sv->docroot = optarg; break;
+		case 'c': parse_cgi_dirs(sv, optarg); break;
+		case 'u': sv->user = optarg; break;
+		case 't': sv->timeout = (int)parse_number(optarg, "--timeout", 1, 86400); break;
+		case OPT_CGI_TIMEOUT:
+			sv->cgi_timeout = (int)parse_number(optarg, "--cgi-timeout", 0, 86400 * 7);
+			break;
+		case 'P': usage_error("--parse-headers is not implemented yet");
+		case OPT_CHROOT: sv->chroot = true; break;
+		case OPT_FOLLOW: sv->follow_symlinks = true; break;
+		case OPT_NO_LISTING: sv->listing = false; break;
+		case 'l': parse_log(sv, optarg); break;
+		case 'e': add_extra_env(sv, optarg); break;
+		case OPT_PASS_AUTH: sv->pass_auth = true; break;
+		case OPT_MAX_BODY:
+			sv->max_body = parse_number(optarg, "--max-body", 0, 1LL << 50);
+			break;
+		case OPT_DOTFILES: sv->dotfiles = true; break;
+		case OPT_PROXY: usage_error("--proxy-protocol is not implemented yet");
+		case OPT_HELP: fputs(usage_text, stdout); exit(0);
+		case OPT_VERSION: puts("cgiinetd " VERSION); exit(0);
+		default: usage_error("unknown option");
+		}
+	}
+	if (optind < argc - 1 || (optind < argc && sv->docroot))
+		usage_error("one document root, as -d DIR or as the operand");
+	if (optind < argc)
+		sv->docroot = argv[optind];
+	if (!sv->docroot)
+		sv->docroot = ".";
+}
+
+/* ---- the connection -------------------------------------------------------- */
+
+static bool
+same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static bool
+is_socket(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* Make fds 0-2 safe to use: the connection on 0 and 1 (systemd's fd 3 moved
+ * there), and fd 2 never the connection, or diagnostics would reach it. */
+static void
+setup_fds(struct request *r)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	int null = -1;
+
+	if (fds && pid && !strcmp(fds, "1") && atol(pid) == (long)getpid()) {
+		dup2(3, 0);
+		dup2(3, 1);
+		close(3);
+	}
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDNAMES");
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && (null = open("/dev/null", O_RDWR)) != fd)
+			_exit(2);	/* open() takes the lowest free fd */
+	if (same_file(0, 2) || (is_socket(2) && same_file(1, 2))) {
+		if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0 ||
+		    dup2(null, 2) < 0)
+			_exit(2);
+		close(null);
+	}
+	r->in_sock = is_socket(0);
+	r->out_sock = is_socket(1);
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK);
+	fcntl(1, F_SETFL, fcntl(1, F_GETFL) & ~O_NONBLOCK);
+}
+
+/* Address text as CGI wants it: IPv6 without brackets, v4-mapped as IPv4. */
+static bool
+sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
+              char *port, size_t plen)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, addr, (socklen_t)alen);
+		snprintf(port, plen, "%u", ntohs(in->sin_port));
+		return true;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], addr, (socklen_t)alen);
+		else
+			inet_ntop(AF_INET6, &in6->sin6_addr, addr, (socklen_t)alen);
+		snprintf(port, plen, "%u", ntohs(in6->sin6_port));
+		return true;
+	}
+	return false;
+}
+
+/* The first launcher variable pair that holds a valid address and port. */
+static void
+address_from_env(const char *const names[][2], size_t n, char *addr, size_t alen,
+                 char *port, size_t plen)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *a = getenv(names[i][0]), *p = getenv(names[i][1]);
+		unsigned char bin[16];
+		if (!a || (inet_pton(AF_INET, a, bin) != 1 && inet_pton(AF_INET6, a, bin) != 1))
+			continue;
+		snprintf(addr, alen, "%s", a);
+		snprintf(port, plen, "%s", p && *p && strlen(p) <= 5 &&
+		         strspn(p, "0123456789") == strlen(p) ? p : "0");
+		return;
+	}
+	snprintf(addr, alen, "127.0.0.1");
+	snprintf(port, plen, "0");
+}
+
+static void
+find_addresses(struct request *r)
+{
+	static const char *const peer_env[][2] = {
+		{ "REMOTE_ADDR", "REMOTE_PORT" }, { "TCPREMOTEIP", "TCPREMOTEPORT" },
+		{ "SOCAT_PEERADDR", "SOCAT_PEERPORT" } };
+	static const char *const local_env[][2] = {
+		{ "TCPLOCALIP", "TCPLOCALPORT" }, { "SOCAT_SOCKADDR", "SOCAT_SOCKPORT" } };
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getpeername(0, (struct sockaddr *)&ss, &len) < 0 ||
+	    !sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
+	                   sizeof(r->peer_port)))
+		address_from_env(peer_env, 3, r->peer_addr, sizeof(r->peer_addr),
+		                 r->peer_port, sizeof(r->peer_port));
+	len = sizeof(ss);
+	if (getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
+	    !sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
+	                   sizeof(r->local_port)))
+		address_from_env(local_env, 2, r->local_addr, sizeof(r->local_addr),
+		                 r->local_port, sizeof(r->local_port));
+}
+
+/* ---- logging ------------------------------------------------------------ */
+
+static void
+log_line(const struct server *sv, int priority, const char *line, size_t len)
+{
+	switch (sv->log) {
+	case LOG_TO_SYSLOG:
+		syslog(priority, "%.*s", (int)len, line);
+		break;
+	case LOG_TO_FILE:
+	case LOG_TO_STDERR:	/* one write per line: many processes share it */
+		(void)http_write_all(sv->log == LOG_TO_FILE ? sv->logfd : 2, line, len + 1);
+		break;
+	case LOG_TO_NONE:
+		break;
+	}
+}
+
+static void __attribute__((format(printf, 2, 3)))
+log_error(const struct server *sv, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "cgiinetd: ");
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	log_line(sv, LOG_ERR, line, (size_t)n);
+}
+
+/* Copy s into a log field: quotes, backslashes and control bytes escaped. */
+static size_t
+log_escape(char *dst, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	if (!s || !*s)
+		s = "-";
+	for (; *s && n + 5 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			n += (size_t)snprintf(dst + n, cap - n, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			n += (size_t)snprintf(dst + n, cap - n, "\\x%02x", c);
+		else
+			dst[n++] = (char)c;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+/* Combined Log Format; the time in UTC, which needs no zone files. */
+static void
+log_request(const struct server *sv, const struct request *r)
+{
+	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char line[4096 + 2 * 1024 + 512], req[4096], ref[1024], ua[1024], bytes[24];
+	struct tm tm;
+	int n;
+
+	if (sv->log == LOG_TO_NONE)
+		return;
+	gmtime_r(&r->now, &tm);
+	log_escape(req, sizeof(req), r->line);
+	log_escape(ref, sizeof(ref), http_field(r, "Referer"));
+	log_escape(ua, sizeof(ua), http_field(r, "User-Agent"));
+	snprintf(bytes, sizeof(bytes), "%lld", (long long)r->body_sent);
+	n = snprintf(line, sizeof(line),
+	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %d %s \"%s\" \"%s\"\n",
+	             r->peer_addr, tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900,
+	             tm.tm_hour, tm.tm_min, tm.tm_sec, req, r->status,
+	             r->body_sent ? bytes : "-", ref, ua);
+	if (n > 0 && (size_t)n < sizeof(line))
+		log_line(sv, LOG_INFO, line, (size_t)n - 1);
+}
+
+/* ---- privileges ------------------------------------------------------------ */
+
+/* Resolve the user, open the root (and what a chroot would hide), chroot if
+ * asked, then drop for good and prove it: all before a byte is read. */
+static int
+secure(struct server *sv, char *err, size_t errsz)
+{
+	struct rlimit no_core = { 0, 0 };
+	struct passwd *pw = NULL;
+	bool root = geteuid() == 0;
+
+	umask(022);
+	setrlimit(RLIMIT_CORE, &no_core);
+	if (root && !(pw = getpwnam(sv->user)))
+		return snprintf(err, errsz, "unknown user '%s'", sv->user), -1;
+	if ((sv->rootfd = open(sv->docroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    !realpath(sv->docroot, sv->docroot_abs))
+		return snprintf(err, errsz, "document root '%s': %s", sv->docroot,
+		                strerror(errno)), -1;
+	sv->mimefd = open("/etc/mime.types", O_RDONLY | O_CLOEXEC);
+	if (sv->log == LOG_TO_FILE &&
+	    (sv->logfd = open(sv->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	                      0640)) < 0)
+		return snprintf(err, errsz, "log file '%s': %s", sv->log_path,
+		                strerror(errno)), -1;
+	if (sv->log == LOG_TO_SYSLOG)	/* connect now if a chroot will hide /dev/log */
+		openlog("cgiinetd", LOG_PID | (sv->chroot ? LOG_NDELAY : 0), LOG_DAEMON);
+	if (sv->chroot) {
+		if (!root)
+			return snprintf(err, errsz, "--chroot needs to be started as root"), -1;
+		if (fchdir(sv->rootfd) < 0 || chroot(".") < 0)
+			return snprintf(err, errsz, "chroot: %s", strerror(errno)), -1;
+		strcpy(sv->docroot_abs, "/");
+	}
+	if (root && (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 ||
+	             setuid(pw->pw_uid) < 0))
+		return snprintf(err, errsz, "dropping to '%s': %s", sv->user,
+		                strerror(errno)), -1;
+	if (root && (setuid(0) == 0 || geteuid() == 0 || getegid() == 0))
+		return snprintf(err, errsz, "still privileged after dropping to '%s'",
+		                sv->user), -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return snprintf(err, errsz, "no_new_privs: %s", strerror(errno)), -1;
+	return 0;
+}
+
+/* ---- the request ----------------------------------------------------------- */
+
+static enum status
+run_script(struct request *r, const struct server *sv)
+{
+	struct cgi c;
+	enum status s;
+
+	if ((s = cgi_prepare(r, sv, &c)))
+		return s;
+	r->status = S_OK;	/* what the client will see, logged before exec */
+	log_request(sv, r);
+	r->status = 0;
+	s = cgi_exec(r, sv, &c);
+	log_error(sv, "%s: %s", c.script_name, r->msg);
+	return s;
+}
+
+static enum status
+route(struct request *r, const struct server *sv)
+{
+	enum status s;
+
+	if ((s = http_read_head(r, sv->timeout)) || (s = http_parse_head(r)) ||
+	    (s = http_decode_path(r)))
+		return s;
+	if (cgi_is_script(sv, r->path))
+		return run_script(r, sv);
+	if (r->method == M_POST) {
+		http_set_msg(r, "Can only POST to CGI scripts");
+		return S_NOT_IMPLEMENTED;
+	}
+	return http_serve_static(r, sv);
+}
+
+static int
+exit_code(int status)
+{
+	if (status == S_REQUEST_TIMEOUT)
+		return 4;
+	return status >= 500 ? 3 : status >= 400 ? 1 : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct server sv;
+	static struct request r;
+	char err[512];
+	enum status s;
+
+	setup_fds(&r);
+	parse_options(&sv, argc, argv);
+	r.now = time(NULL);
+	r.content_length = -1;
+	if (secure(&sv, err, sizeof(err)) < 0) {
+		if (!r.out_sock)
+			usage_error("%s", err);
+		log_error(&sv, "%s", err);
+		http_send_error(&r, S_INTERNAL_ERROR);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);	/* a vanished client is an error return */
+	find_addresses(&r);
+	if ((s = route(&r, &sv)) == S_CLOSED)
+		return 0;
+	if (!r.status)
+		http_send_error(&r, s);
+	log_request(&sv, &r);
+	return exit_code(r.status);
+}

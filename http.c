@@ -1,0 +1,1223 @@
+/*
+ * http.c: reading and parsing the request head, responses and error pages,
+ * static files and directory listings.
+ *
+ * Implemented: RFC 9112 2.2 (leading empty lines ignored, bare LF accepted
+ * as a line end), 3 (request line, origin- and absolute-form; Host rules of
+ * 3.2), 5 (field syntax; obs-fold and whitespace before ':' rejected),
+ * 6.1-6.3 (framing: TE+CL, differing CL and unknown codings rejected);
+ * RFC 9110 5.6.7 (dates), 10.1.1 (Expect), 13.1.3 (If-Modified-Since).
+ * Deliberately not: keep-alive and pipelining (one request per process),
+ * OPTIONS *, CONNECT, trailers.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "http.h"
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+struct status_text {
+	const char *reason;	/* RFC 9110 */
+	const char *explain;	/* Python's http.HTTPStatus descriptions */
+};
+
+static const struct status_text status_text[] = {
+	[100] = { "Continue", "Request received, please continue" },
+	[200] = { "OK", "Request fulfilled, document follows" },
+	[206] = { "Partial Content", "Partial content follows" },
+	[301] = { "Moved Permanently", "Object moved permanently -- see URI list" },
+	[302] = { "Found", "Object moved temporarily -- see URI list" },
+	[304] = { "Not Modified", "Document has not changed since given time" },
+	[400] = { "Bad Request", "Bad request syntax or unsupported method" },
+	[403] = { "Forbidden", "Request forbidden -- authorization will not help" },
+	[404] = { "Not Found", "Nothing matches the given URI" },
+	[408] = { "Request Timeout", "Request timed out; try again later" },
+	[413] = { "Content Too Large", "Content is too large" },
+	[414] = { "URI Too Long", "URI is too long" },
+	[416] = { "Range Not Satisfiable", "Cannot satisfy request range" },
+	[417] = { "Expectation Failed", "Expect condition could not be satisfied" },
+	[431] = { "Request Header Fields Too Large",
+	          "The server refused this request because the request header "
+	          "fields are too large" },
+	[500] = { "Internal Server Error", "Server got itself in trouble" },
+	[501] = { "Not Implemented", "Server does not support this operation" },
+	[502] = { "Bad Gateway", "Invalid responses from another server/proxy" },
+	[504] = { "Gateway Timeout",
+	          "The gateway server did not receive a timely response" },
+	[505] = { "HTTP Version Not Supported", "Cannot fulfill request" },
+};
+
+/* Used when the system's mime.types is missing or lacks the extension. */
+static const struct {
+	const char *ext, *type;
+} mime_fallback[] = {
+	{ "html", "text/html" }, { "htm", "text/html" }, { "txt", "text/plain" },
+	{ "css", "text/css" }, { "js", "text/javascript" },
+	{ "mjs", "text/javascript" }, { "json", "application/json" },
+	{ "xml", "application/xml" }, { "svg", "image/svg+xml" },
+	{ "png", "image/png" }, { "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" },
+	{ "gif", "image/gif" }, { "webp", "image/webp" },
+	{ "ico", "image/vnd.microsoft.icon" }, { "pdf", "application/pdf" },
+	{ "wasm", "application/wasm" }, { "mp4", "video/mp4" },
+	{ "webm", "video/webm" }, { "mp3", "audio/mpeg" }, { "ogg", "audio/ogg" },
+	{ "woff", "font/woff" }, { "woff2", "font/woff2" },
+	{ "gz", "application/gzip" }, { "zip", "application/zip" },
+	{ "tar", "application/x-tar" },
+};
+
+static const char *const index_names[] = { "index.html", "index.htm" };
+
+const char *
+http_reason(int status)
+{
+	if (status > 0 && (size_t)status < LEN(status_text) &&
+	    status_text[status].reason)
+		return status_text[status].reason;
+	return "Unknown";
+}
+
+static const char *
+explanation(int status)
+{
+	if (status > 0 && (size_t)status < LEN(status_text) &&
+	    status_text[status].explain)
+		return status_text[status].explain;
+	return "";
+}
+
+void
+http_set_msg(struct request *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- I/O ---------------------------------------------------------------- */
+
+int
+http_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Copy len bytes of fd to the client in the kernel; the count actually sent. */
+static off_t
+sendfile_all(int out, int fd, off_t len)
+{
+	off_t off = 0;
+
+	while (off < len) {
+		size_t chunk = len - off > (1 << 30) ? (1 << 30) : (size_t)(len - off);
+		ssize_t n = sendfile(out, fd, &off, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)	/* error, or the file shrank under us */
+			break;
+	}
+	return off;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static enum status
+wait_readable(int fd, long long deadline)
+{
+	for (;;) {
+		long long left = deadline - now_ms();
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int n;
+
+		if (left <= 0)
+			return S_REQUEST_TIMEOUT;
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n > 0)
+			return S_NONE;	/* data, EOF or error: read() tells which */
+		if (n == 0)
+			return S_REQUEST_TIMEOUT;
+		if (errno != EINTR)
+			return S_INTERNAL_ERROR;
+	}
+}
+
+/* ---- reading the head ----------------------------------------------------- */
+
+/* Where the scan of the arriving head stands. */
+struct scan {
+	size_t pos;		/* bytes examined */
+	size_t start;		/* first byte of the request line */
+	size_t bol;		/* first byte of the current line */
+	bool started;		/* past the leading empty lines */
+	bool line_done;		/* the request line is complete */
+};
+
+/* Examine what arrived since the last call: the head's length once it is
+ * complete, else 0. HTTP/0.9's "GET /path" is a head of one line. */
+static size_t
+scan_head(struct scan *sc, const char *b, size_t len)
+{
+	for (; sc->pos < len; sc->pos++) {
+		size_t i = sc->pos;
+
+		if (!sc->started) {
+			if (b[i] == '\r' || b[i] == '\n')
+				continue;
+			sc->started = true;
+			sc->start = sc->bol = i;
+		}
+		if (b[i] != '\n')
+			continue;
+		if (!sc->line_done) {
+			const char *sp = memchr(b + sc->start, ' ', i - sc->start);
+			sc->line_done = true;
+			sc->bol = i + 1;
+			if (!sp || !memchr(sp + 1, ' ', b + i - sp - 1))
+				return i + 1;
+			continue;
+		}
+		if (b[i - 1] == '\n' || (b[i - 1] == '\r' && b[i - 2] == '\n'))
+			return i + 1;
+		sc->bol = i + 1;
+	}
+	return 0;
+}
+
+/* Early refusals while the head is still arriving. */
+static enum status
+scan_limits(const struct scan *sc, size_t len)
+{
+	if (!sc->started && len > 8)
+		return S_BAD_REQUEST;	/* a flood of empty lines */
+	if (!sc->line_done && sc->started && len - sc->start > REQ_LINE_MAX + 2)
+		return S_URI_TOO_LONG;
+	if (sc->line_done && len - sc->bol > HDR_LINE_MAX + 2)
+		return S_HEADERS_TOO_LARGE;
+	if (len >= HEAD_MAX)
+		return sc->line_done ? S_HEADERS_TOO_LARGE : S_URI_TOO_LONG;
+	return S_NONE;
+}
+
+static int
+read_exactly(int fd, char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = read(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+enum kind { K_SOCKET, K_FILE, K_STREAM };
+
+/* One read of what may be head: a peek on a socket (the body must stay
+ * there for the script), a byte on a pipe, a block from a file. */
+static ssize_t
+read_some(enum kind kind, char *buf, size_t room, long long deadline,
+          enum status *s)
+{
+	ssize_t n;
+
+	*s = S_NONE;
+	if (kind == K_SOCKET) {
+		n = recv(0, buf, room, MSG_PEEK | MSG_DONTWAIT);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return n;
+	}
+	if (kind != K_FILE && (*s = wait_readable(0, deadline)))
+		return -1;
+	if (kind == K_SOCKET)
+		return recv(0, buf, room, MSG_PEEK | MSG_DONTWAIT);
+	return read(0, buf, kind == K_STREAM ? 1 : room);
+}
+
+/* Read the request head from fd 0 without consuming a byte of the body. */
+enum status
+http_read_head(struct request *r, int timeout)
+{
+	long long deadline = now_ms() + (long long)timeout * 1000;
+	struct scan sc = { 0 };
+	struct stat st;
+	enum kind kind = K_STREAM;
+	enum status s;
+	size_t len = 0, end = 0;
+
+	if (fstat(0, &st) == 0)
+		kind = S_ISSOCK(st.st_mode) ? K_SOCKET :
+		       S_ISREG(st.st_mode) ? K_FILE : K_STREAM;
+	while (!end) {
+		ssize_t n = read_some(kind, r->head + len, HEAD_MAX - len,
+		                      deadline, &s);
+		size_t take;
+
+		if (s)
+			return s;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)	/* EOF or a reset: a partial head is malformed */
+			return sc.started && n == 0 ? S_BAD_REQUEST : S_CLOSED;
+		end = scan_head(&sc, r->head, len + (size_t)n);
+		take = end ? end - len : (size_t)n;
+		if (kind == K_SOCKET && read_exactly(0, r->head + len, take) < 0)
+			return S_CLOSED;
+		if (kind == K_FILE && end &&
+		    lseek(0, (off_t)end - (off_t)(len + (size_t)n), SEEK_CUR) < 0)
+			return S_INTERNAL_ERROR;
+		len += take;
+		if (!end && (s = scan_limits(&sc, len)))
+			return s;
+	}
+	r->headlen = len;
+	r->head[len] = '\0';
+	return S_NONE;
+}
+
+/* ---- parsing -------------------------------------------------------------- */
+
+static bool
+is_tchar(unsigned char c)
+{
+	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static bool
+is_token(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!is_tchar((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* A field value's bytes: VCHAR, obs-text, SP and HTAB (RFC 9110 5.5). */
+static bool
+is_field_value(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static enum status
+parse_version(struct request *r)
+{
+	const char *v = r->version;
+
+	if (strlen(v) != 8 || strncmp(v, "HTTP/", 5) != 0 ||
+	    !isdigit((unsigned char)v[5]) || v[6] != '.' ||
+	    !isdigit((unsigned char)v[7])) {
+		http_set_msg(r, "Bad request version ('%.64s')", v);
+		return S_BAD_REQUEST;
+	}
+	r->major = v[5] - '0';
+	r->minor = v[7] - '0';
+	if (r->major != 1) {
+		http_set_msg(r, "Invalid HTTP version (%d.%d)", r->major, r->minor);
+		return S_VERSION_NOT_SUPPORTED;
+	}
+	return S_NONE;
+}
+
+/* "METHOD SP TARGET SP HTTP/x.y", or HTTP/0.9's "GET SP TARGET". */
+static enum status
+parse_request_line(struct request *r, char *b)
+{
+	char *sp1, *sp2;
+
+	for (const char *p = b; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return S_BAD_REQUEST;
+	if (!(sp1 = strchr(b, ' ')))
+		return S_BAD_REQUEST;
+	*sp1 = '\0';
+	r->method_name = b;
+	r->target = sp1 + 1;
+	if ((sp2 = strchr(r->target, ' '))) {
+		*sp2 = '\0';
+		r->version = sp2 + 1;
+		if (strchr(r->version, ' '))
+			return S_BAD_REQUEST;
+	}
+	if (!is_token(r->method_name) || !*r->target)
+		return S_BAD_REQUEST;
+	if (!strcmp(r->method_name, "GET"))
+		r->method = M_GET;
+	else if (!strcmp(r->method_name, "HEAD"))
+		r->method = M_HEAD;
+	else if (!strcmp(r->method_name, "POST"))
+		r->method = M_POST;
+	if (!sp2) {
+		r->http09 = true;
+		r->major = 0;
+		r->minor = 9;
+		r->version = "HTTP/0.9";
+		if (r->method != M_GET) {
+			http_set_msg(r, "Bad HTTP/0.9 request type ('%.64s')",
+			             r->method_name);
+			return S_BAD_REQUEST;
+		}
+		return S_NONE;
+	}
+	return parse_version(r);
+}
+
+/* "name: value": no obs-fold, no space before the colon, OWS trimmed. */
+static enum status
+parse_field(struct request *r, char *line)
+{
+	char *colon = strchr(line, ':'), *v, *e;
+
+	if (*line == ' ' || *line == '\t' || !colon)
+		return S_BAD_REQUEST;
+	if (r->nfields == HDR_FIELDS_MAX)
+		return S_HEADERS_TOO_LARGE;
+	*colon = '\0';
+	if (!is_token(line))
+		return S_BAD_REQUEST;
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	if (!is_field_value(v))
+		return S_BAD_REQUEST;
+	if (!strncmp(v, "() {", 4))	/* Shellshock */
+		return S_BAD_REQUEST;
+	r->fields[r->nfields].name = line;
+	r->fields[r->nfields].value = v;
+	r->nfields++;
+	return S_NONE;
+}
+
+const char *
+http_field(const struct request *r, const char *name)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcasecmp(r->fields[i].name, name))
+			return r->fields[i].value;
+	return NULL;
+}
+
+static size_t
+count_fields(const struct request *r, const char *name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		n += !strcasecmp(r->fields[i].name, name);
+	return n;
+}
+
+/* uri-host [ ":" port ]: reg-name, IPv4 or an IP-literal in brackets. */
+static bool
+is_host(const char *h)
+{
+	for (; *h; h++)
+		if (!isalnum((unsigned char)*h) && !strchr("-._~!$&'()*+,;=:%[]", *h))
+			return false;
+	return true;
+}
+
+/* origin-form, or absolute-form whose authority then stands for Host. */
+static enum status
+parse_target(struct request *r)
+{
+	char *t = r->target, *rest;
+	size_t skip;
+
+	if (*t == '/')
+		return S_NONE;
+	if (!strncasecmp(t, "http://", 7))
+		skip = 7;
+	else if (!strncasecmp(t, "https://", 8))
+		skip = 8;
+	else
+		return S_BAD_REQUEST;
+	rest = t + skip + strcspn(t + skip, "/?");
+	if (rest == t + skip || memchr(t + skip, '@', (size_t)(rest - t - skip)))
+		return S_BAD_REQUEST;	/* no host, or userinfo */
+	/* Move the authority down to make room for its terminator. */
+	memmove(t, t + skip, (size_t)(rest - t - skip));
+	t[rest - t - skip] = '\0';
+	r->host = t;
+	if (*rest == '/') {
+		r->target = rest;
+	} else {		/* "http://h" or "http://h?q": the path is "/" */
+		r->target = rest - 1;
+		memmove(r->target + 1, rest, strlen(rest) + 1);
+		r->target[0] = '/';
+	}
+	return is_host(r->host) ? S_NONE : S_BAD_REQUEST;
+}
+
+static enum status
+parse_content_length(struct request *r)
+{
+	for (size_t i = 0; i < r->nfields; i++) {
+		const char *v = r->fields[i].value;
+		off_t n = 0;
+
+		if (strcasecmp(r->fields[i].name, "Content-Length"))
+			continue;
+		if (!*v || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v))
+			return S_BAD_REQUEST;
+		for (; *v; v++)
+			n = n * 10 + (*v - '0');
+		if (r->content_length >= 0 && r->content_length != n)
+			return S_BAD_REQUEST;
+		r->content_length = n;
+	}
+	return S_NONE;
+}
+
+/* Only "chunked", once and last, is understood (RFC 9112 6.1). */
+static enum status
+parse_transfer_coding(struct request *r)
+{
+	size_t codings = 0;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		char *v = r->fields[i].value, *tok, *save = NULL;
+		char copy[HDR_LINE_MAX + 1];
+
+		if (strcasecmp(r->fields[i].name, "Transfer-Encoding"))
+			continue;
+		snprintf(copy, sizeof(copy), "%s", v);
+		for (tok = strtok_r(copy, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			tok += strspn(tok, " \t");
+			tok[strcspn(tok, " \t")] = '\0';
+			if (r->chunked)
+				return S_BAD_REQUEST;	/* chunked not last */
+			if (strcasecmp(tok, "chunked")) {
+				http_set_msg(r, "Unsupported transfer coding");
+				return S_NOT_IMPLEMENTED;
+			}
+			r->chunked = true;
+			codings++;
+		}
+	}
+	if (codings == 0 && count_fields(r, "Transfer-Encoding"))
+		return S_BAD_REQUEST;
+	if (r->chunked && (r->content_length >= 0 || r->major == 0 ||
+	                   r->minor == 0))
+		return S_BAD_REQUEST;	/* smuggling shapes; TE is 1.1 only */
+	return S_NONE;
+}
+
+static enum status
+check_fields(struct request *r)
+{
+	const char *expect = http_field(r, "Expect");
+	size_t hosts = count_fields(r, "Host");
+	enum status s;
+
+	if (hosts > 1 || (hosts == 0 && r->major == 1 && r->minor >= 1))
+		return S_BAD_REQUEST;
+	if (!r->host && hosts)
+		r->host = http_field(r, "Host");
+	if (r->host && !is_host(r->host))
+		return S_BAD_REQUEST;
+	if ((s = parse_content_length(r)) || (s = parse_transfer_coding(r)))
+		return s;
+	if (expect && r->minor >= 1) {
+		if (strcasecmp(expect, "100-continue") || count_fields(r, "Expect") > 1)
+			return S_EXPECTATION_FAILED;
+		r->expect_continue = true;
+	}
+	return S_NONE;
+}
+
+enum status
+http_parse_head(struct request *r)
+{
+	char *p = r->head, *end = r->head + r->headlen, *eol, *le;
+	enum status s;
+
+	r->content_length = -1;
+	p += strspn(p, "\r\n");
+	eol = memchr(p, '\n', (size_t)(end - p));
+	le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
+	if (le - p > REQ_LINE_MAX)
+		return S_URI_TOO_LONG;
+	*le = '\0';
+	memcpy(r->line, p, (size_t)(le - p) + 1);
+	if ((s = parse_request_line(r, p)))
+		return s;
+	for (p = eol + 1; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
+		if (le == p)
+			break;	/* the empty line: end of the head */
+		if (le - p > HDR_LINE_MAX)
+			return S_HEADERS_TOO_LARGE;
+		*le = '\0';
+		if ((s = parse_field(r, p)))
+			return s;
+	}
+	if ((s = parse_target(r)) || (s = check_fields(r)))
+		return s;
+	if (r->method == M_OTHER) {
+		http_set_msg(r, "Unsupported method ('%.64s')", r->method_name);
+		return S_NOT_IMPLEMENTED;
+	}
+	return S_NONE;
+}
+
+/* ---- the path ------------------------------------------------------------- */
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (unsigned char)tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Strict percent-decoding: %XX only, no %00, no control bytes, no %2F. */
+static enum status
+percent_decode(char *dst, const char *src)
+{
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c == '%') {
+			int hi = hexval((unsigned char)src[1]), lo;
+			if (hi < 0 || (lo = hexval((unsigned char)src[2])) < 0)
+				return S_BAD_REQUEST;
+			c = (unsigned char)(hi * 16 + lo);
+			src += 2;
+			if (c == '/')
+				return S_NOT_FOUND;	/* as bozohttpd */
+		}
+		if (c < 0x20 || c == 0x7f)
+			return S_BAD_REQUEST;
+		*dst++ = (char)c;
+	}
+	*dst = '\0';
+	return S_NONE;
+}
+
+/* Resolve ".", ".." and empty components in place; "/x/.." is "/". A ".."
+ * above the root is refused rather than clamped: only an attack sends it. */
+static enum status
+collapse(char *path)
+{
+	char *in = path, *out = path;
+	bool dir = false;
+
+	while (*in) {
+		char *seg = in + strspn(in, "/");
+		size_t n = strcspn(seg, "/");
+
+		in = seg + n;
+		dir = n == 0 || (n == 1 && seg[0] == '.') ||
+		      (n == 2 && seg[0] == '.' && seg[1] == '.');
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			if (out == path)
+				return S_BAD_REQUEST;
+			while (*--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	if (out == path || dir)
+		*out++ = '/';
+	*out = '\0';
+	return S_NONE;
+}
+
+/* Target to path: drop "#fragment", split "?query", decode, collapse. */
+enum status
+http_decode_path(struct request *r)
+{
+	char *q;
+	enum status s;
+
+	r->target[strcspn(r->target, "#")] = '\0';
+	if ((q = strchr(r->target, '?'))) {
+		*q = '\0';
+		r->query = q + 1;
+	}
+	if ((s = percent_decode(r->path, r->target)))
+		return s;
+	return collapse(r->path);
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+/* IMF-fixdate. strftime's names are C-locale ones: setlocale is never called. */
+void
+http_date(time_t t, char out[30])
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(out, 30, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+		strcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+void
+http_head_add(struct head *h, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(h->buf + h->len, sizeof(h->buf) - h->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(h->buf) - h->len)
+		h->overflow = true;
+	else
+		h->len += (size_t)n;
+}
+
+void
+http_head_begin(struct head *h, struct request *r, int status,
+                const char *reason)
+{
+	char date[30];
+
+	h->len = 0;
+	h->overflow = false;
+	r->status = status;
+	http_date(r->now, date);
+	http_head_add(h, "HTTP/1.0 %d %s\r\nServer: cgiinetd/%s\r\nDate: %s\r\n",
+	              status, reason ? reason : http_reason(status), VERSION,
+	              date);
+}
+
+/* Finish and send the head; HTTP/0.9 gets none. With a body behind it on a
+ * socket, MSG_MORE lets head and body share the first segment. */
+int
+http_head_send(struct request *r, struct head *h, bool body_follows)
+{
+	http_head_add(h, "\r\n");
+	if (h->overflow)
+		return -1;
+	if (r->http09)
+		return 0;
+	if (r->out_sock && body_follows) {
+		const char *p = h->buf;
+		size_t len = h->len;
+		while (len > 0) {
+			ssize_t n = send(1, p, len, MSG_MORE | MSG_NOSIGNAL);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -1;
+			p += n;
+			len -= (size_t)n;
+		}
+		return 0;
+	}
+	return http_write_all(1, h->buf, h->len);
+}
+
+/* html.escape(s, quote=False) into dst (cap bytes); control bytes become '?'. */
+static size_t
+html_escape(char *dst, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 7 < cap; s++) {
+		const char *e = NULL;
+		switch (*s) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		}
+		if (e) {
+			n += (size_t)sprintf(dst + n, "%s", e);
+		} else {
+			unsigned char c = (unsigned char)*s;
+			dst[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		}
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+/* The one place an error page is made: Python's shape, nothing raw. */
+void
+http_send_error(struct request *r, enum status s)
+{
+	char msg[MSG_MAX * 6 + 8], body[MSG_MAX * 6 + 1024];
+	struct head h;
+	int blen;
+	bool with_body = r->method != M_HEAD;
+
+	html_escape(msg, sizeof(msg), r->msg[0] ? r->msg : http_reason((int)s));
+	blen = snprintf(body, sizeof(body),
+	                "<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n"
+	                "        <meta charset=\"utf-8\">\n"
+	                "        <title>Error response</title>\n    </head>\n"
+	                "    <body>\n        <h1>Error response</h1>\n"
+	                "        <p>Error code: %d</p>\n"
+	                "        <p>Message: %s.</p>\n"
+	                "        <p>Error code explanation: %d - %s.</p>\n"
+	                "    </body>\n</html>\n",
+	                (int)s, msg, (int)s, explanation((int)s));
+	http_head_begin(&h, r, (int)s, NULL);
+	http_head_add(&h, "Connection: close\r\n"
+	              "Content-Type: text/html;charset=utf-8\r\n"
+	              "Content-Length: %d\r\n", blen);
+	if (http_head_send(r, &h, with_body) < 0 || !with_body)
+		return;
+	if (http_write_all(1, body, (size_t)blen) == 0)
+		r->body_sent = blen;
+}
+
+/* ---- static files --------------------------------------------------------- */
+
+/* Open path (absolute in URL space) beneath the document root: the kernel,
+ * not this code, keeps it there. Symlinks that lead out are refused unless
+ * --follow-symlinks; the path itself never holds "..". */
+int
+http_open_beneath(const struct server *sv, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | (flags & O_PATH ? 0 : O_NOCTTY)),
+		.resolve = RESOLVE_NO_MAGICLINKS |
+		           (sv->follow_symlinks ? 0 : RESOLVE_BENEATH),
+	};
+	const char *rel = path + strspn(path, "/");
+
+	return (int)syscall(SYS_openat2, sv->rootfd, *rel ? rel : ".", &how,
+	                    sizeof(how));
+}
+
+static enum status
+errno_status(struct request *r)
+{
+	switch (errno) {
+	case EACCES:
+	case EPERM:
+		return S_FORBIDDEN;
+	case ENOENT:
+	case ENOTDIR:
+	case ELOOP:
+	case EXDEV:		/* RESOLVE_BENEATH: it would leave the root */
+	case ENAMETOOLONG:
+	case ENXIO:		/* a FIFO with no writer, a socket */
+		http_set_msg(r, "File not found");
+		return S_NOT_FOUND;
+	default:
+		return S_INTERNAL_ERROR;
+	}
+}
+
+/* Dot-files stay hidden (a .git/ must not leak), but for /.well-known/. */
+static bool
+is_hidden(const struct server *sv, const char *path)
+{
+	if (sv->dotfiles)
+		return false;
+	if (!strncmp(path, "/.well-known/", 13))
+		path += 12;
+	return strstr(path, "/.") != NULL;
+}
+
+/* The type of a file name by its last extension, as Python's guess_type. */
+static void
+mime_type(const struct server *sv, const char *name, char *out, size_t cap)
+{
+	const char *base = strrchr(name, '/'), *ext;
+	char *map = MAP_FAILED;
+	struct stat st;
+	size_t elen;
+
+	snprintf(out, cap, "application/octet-stream");
+	base = base ? base + 1 : name;
+	ext = strrchr(base, '.');
+	if (!ext || ext == base || !(elen = strlen(++ext)) || elen > 32)
+		return;
+	if (sv->mimefd >= 0 && fstat(sv->mimefd, &st) == 0 && st.st_size > 0)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+		           sv->mimefd, 0);
+	if (map != MAP_FAILED) {
+		const char *p = map, *end = map + st.st_size;
+		while (p < end) {
+			const char *eol = memchr(p, '\n', (size_t)(end - p));
+			const char *t, *w;
+			size_t tlen;
+			if (!eol)
+				eol = end;
+			t = p;
+			tlen = strcspn(t, " \t\n");
+			if (*p != '#' && (size_t)(eol - p) > tlen)
+				for (w = t + tlen; w < eol;) {
+					w += strspn(w, " \t");
+					size_t wlen = strcspn(w, " \t\n");
+					if (wlen == elen && !strncasecmp(w, ext, elen) &&
+					    tlen < cap) {
+						snprintf(out, cap, "%.*s", (int)tlen, t);
+						munmap(map, (size_t)st.st_size);
+						return;
+					}
+					w += wlen ? wlen : 1;
+				}
+			p = eol + 1;
+		}
+		munmap(map, (size_t)st.st_size);
+	}
+	for (size_t i = 0; i < LEN(mime_fallback); i++)
+		if (!strcasecmp(ext, mime_fallback[i].ext))
+			snprintf(out, cap, "%s", mime_fallback[i].type);
+}
+
+/* If-Modified-Since (RFC 9110 13.1.3) in any of the three date forms. */
+static bool
+not_modified(const struct request *r, const struct stat *st)
+{
+	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
+	                                     "%A, %d-%b-%y %H:%M:%S GMT",
+	                                     "%a %b %e %H:%M:%S %Y" };
+	const char *ims = http_field(r, "If-Modified-Since");
+
+	if (!ims || http_field(r, "If-None-Match"))
+		return false;
+	for (size_t i = 0; i < LEN(forms); i++) {
+		struct tm tm = { 0 };
+		const char *e = strptime(ims, forms[i], &tm);
+		if (e && !*e)
+			return st->st_mtime <= timegm(&tm);
+	}
+	return false;
+}
+
+static enum status
+send_file(struct request *r, const struct server *sv, int fd,
+          const struct stat *st, const char *name)
+{
+	char type[128], date[30];
+	struct head h;
+	bool body = r->method != M_HEAD && st->st_size > 0;
+
+	if (not_modified(r, st)) {
+		http_head_begin(&h, r, S_NOT_MODIFIED, NULL);
+		http_head_add(&h, "Connection: close\r\n");
+		http_head_send(r, &h, false);
+		return S_NOT_MODIFIED;
+	}
+	mime_type(sv, name, type, sizeof(type));
+	http_date(st->st_mtime, date);
+	http_head_begin(&h, r, S_OK, NULL);
+	http_head_add(&h, "Content-Type: %s\r\nContent-Length: %lld\r\n"
+	              "Last-Modified: %s\r\nConnection: close\r\n",
+	              type, (long long)st->st_size, date);
+	if (http_head_send(r, &h, body) < 0 || !body)
+		return S_OK;
+	r->body_sent = sendfile_all(1, fd, st->st_size);
+	return S_OK;
+}
+
+/* A directory asked for without its slash: 301 to the slashed path. The
+ * Location is built from the collapsed path, never the raw target, so
+ * "//evil.example/" cannot become an open redirect (CVE-2021-28861). */
+static enum status
+redirect_slash(struct request *r)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct head h;
+
+	http_head_begin(&h, r, S_MOVED_PERMANENTLY, NULL);
+	http_head_add(&h, "Location: ");
+	for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
+		if (isalnum(*p) || strchr("/-._~!$&'()*+,;=:@", *p))
+			http_head_add(&h, "%c", *p);
+		else
+			http_head_add(&h, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	http_head_add(&h, "/%s%s\r\nContent-Length: 0\r\nConnection: close\r\n",
+	              r->query ? "?" : "", r->query ? r->query : "");
+	if (http_head_send(r, &h, false) < 0)
+		r->status = S_INTERNAL_ERROR;
+	return S_MOVED_PERMANENTLY;
+}
+
+/* ---- directory listings --------------------------------------------------- */
+
+struct entry {
+	char *name;
+	bool dir, link;
+};
+
+/* A sink that either counts (fd < 0) or writes: the listing is made twice,
+ * once for its Content-Length, once to send, in a fixed buffer. */
+struct out {
+	int fd;
+	off_t total;
+	size_t len;
+	bool failed;
+	char buf[8192];
+};
+
+static void
+out_put(struct out *o, const char *s, size_t n)
+{
+	o->total += (off_t)n;
+	if (o->fd < 0 || o->failed)
+		return;
+	if (o->len + n > sizeof(o->buf)) {
+		o->failed = http_write_all(o->fd, o->buf, o->len) < 0;
+		o->len = 0;
+	}
+	if (n > sizeof(o->buf))
+		o->failed = o->failed || http_write_all(o->fd, s, n) < 0;
+	else
+		memcpy(o->buf + o->len, s, n), o->len += n;
+}
+
+static void
+out_str(struct out *o, const char *s)
+{
+	out_put(o, s, strlen(s));
+}
+
+/* html.escape(s, quote=False), as Python's listing does. */
+static void
+out_html(struct out *o, const char *s)
+{
+	for (; *s; s++) {
+		size_t n = strcspn(s, "&<>");
+		out_put(o, s, n);
+		s += n;
+		if (!*s)
+			break;
+		out_str(o, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : "&gt;");
+	}
+}
+
+/* urllib.parse.quote: unreserved and '/' stay, the rest is %XX. */
+static void
+out_quoted(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || strchr("/-._~", *p))
+			out_put(o, (const char *)p, 1);
+		else
+			out_put(o, (char[]){ '%', hex[*p >> 4], hex[*p & 15] }, 3);
+	}
+}
+
+static void
+listing_body(struct out *o, const char *path, const struct entry *e, size_t n)
+{
+	out_str(o, "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n"
+	        "<meta charset=\"utf-8\">\n<title>Directory listing for ");
+	out_html(o, path);
+	out_str(o, "</title>\n</head>\n<body>\n<h1>Directory listing for ");
+	out_html(o, path);
+	out_str(o, "</h1>\n<hr>\n<ul>\n");
+	for (size_t i = 0; i < n; i++) {
+		out_str(o, "<li><a href=\"");
+		out_quoted(o, e[i].name);
+		out_str(o, e[i].dir ? "/\">" : "\">");
+		out_html(o, e[i].name);
+		out_str(o, e[i].link ? "@" : e[i].dir ? "/" : "");
+		out_str(o, "</a></li>\n");
+	}
+	out_str(o, "</ul>\n<hr>\n</body>\n</html>\n");
+	if (o->fd >= 0 && !o->failed && o->len)
+		o->failed = http_write_all(o->fd, o->buf, o->len) < 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static void
+free_entries(struct entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(e[i].name);
+	free(e);
+}
+
+/* Read the directory: names, whether each is (or leads to) a directory,
+ * whether it is a symlink; dot-names left out as they are not served. */
+static struct entry *
+read_entries(const struct server *sv, int dirfd, size_t *count)
+{
+	DIR *d;
+	struct dirent *de;
+	struct entry *e = NULL;
+	size_t n = 0, cap = 0;
+	int fd = dup(dirfd);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.' && (!sv->dotfiles || !de->d_name[1] ||
+		    !strcmp(de->d_name, "..")))
+			continue;
+		if (n == cap) {
+			struct entry *ne = reallocarray(e, cap ? cap * 2 : 64, sizeof(*e));
+			if (!ne)
+				break;
+			e = ne;
+			cap = cap ? cap * 2 : 64;
+		}
+		if (!(e[n].name = strdup(de->d_name)))
+			break;
+		e[n].link = de->d_type == DT_LNK || (de->d_type == DT_UNKNOWN &&
+		            fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		            S_ISLNK(st.st_mode));
+		e[n].dir = de->d_type == DT_DIR || ((e[n].link || de->d_type == DT_UNKNOWN) &&
+		           fstatat(dirfd, de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode));
+		n++;
+	}
+	closedir(d);
+	if (!e)
+		e = calloc(1, sizeof(*e));
+	qsort(e, n, sizeof(*e), entry_cmp);
+	*count = n;
+	return e;
+}
+
+static enum status
+send_listing(struct request *r, const struct server *sv, int dirfd)
+{
+	struct out count = { .fd = -1 }, send = { .fd = 1 };
+	struct entry *e;
+	struct head h;
+	size_t n = 0;
+
+	if (!sv->listing) {
+		http_set_msg(r, "No permission to list directory");
+		return S_FORBIDDEN;
+	}
+	if (!(e = read_entries(sv, dirfd, &n))) {
+		http_set_msg(r, "No permission to list directory");
+		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;
+	}
+	listing_body(&count, r->path, e, n);
+	http_head_begin(&h, r, S_OK, NULL);
+	http_head_add(&h, "Content-Type: text/html; charset=utf-8\r\n"
+	              "Content-Length: %lld\r\nConnection: close\r\n",
+	              (long long)count.total);
+	if (http_head_send(r, &h, r->method != M_HEAD) == 0 &&
+	    r->method != M_HEAD) {
+		listing_body(&send, r->path, e, n);
+		r->body_sent = send.failed ? 0 : send.total;
+	}
+	free_entries(e, n);
+	return S_OK;
+}
+
+/* A directory with its slash: index.html, index.htm, else the listing. */
+static enum status
+serve_directory(struct request *r, const struct server *sv, int dirfd)
+{
+	char path[sizeof(r->path) + 16];
+
+	for (size_t i = 0; i < LEN(index_names); i++) {
+		struct stat st;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s%s", r->path, index_names[i]);
+		if ((fd = http_open_beneath(sv, path, O_RDONLY | O_NONBLOCK)) < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			enum status s = send_file(r, sv, fd, &st, path);
+			close(fd);
+			return s;
+		}
+		close(fd);
+	}
+	return send_listing(r, sv, dirfd);
+}
+
+/* GET or HEAD of anything that is not a script. */
+enum status
+http_serve_static(struct request *r, const struct server *sv)
+{
+	bool slash = r->path[strlen(r->path) - 1] == '/';
+	struct stat st;
+	enum status s;
+	int fd;
+
+	if (is_hidden(sv, r->path)) {
+		http_set_msg(r, "File not found");
+		return S_NOT_FOUND;
+	}
+	if ((fd = http_open_beneath(sv, r->path, O_RDONLY | O_NONBLOCK)) < 0)
+		return errno_status(r);
+	if (fstat(fd, &st) < 0)
+		s = S_INTERNAL_ERROR;
+	else if (S_ISDIR(st.st_mode))
+		s = slash ? serve_directory(r, sv, fd) : redirect_slash(r);
+	else if (S_ISREG(st.st_mode) && !slash)
+		s = send_file(r, sv, fd, &st, r->path);
+	else
+		s = S_NOT_FOUND, http_set_msg(r, "File not found");
+	close(fd);
+	return s;
+}

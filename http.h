@@ -1,0 +1,136 @@
+/* http.h: the wire (request head, responses, error pages) and static files. */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define VERSION "0.1"
+
+/* Every limit, with the status it maps to. */
+enum {
+	REQ_LINE_MAX = 8190,	/* request line: 414 */
+	HDR_LINE_MAX = 8190,	/* one header line: 431 */
+	HDR_FIELDS_MAX = 100,	/* header fields: 431 */
+	HEAD_MAX = 65536,	/* whole head: 431 */
+	OUT_HEAD_MAX = 32768,	/* a response head we build (Location is the long one) */
+	CGI_DIRS_MAX = 16,
+	EXTRA_ENV_MAX = 64,
+	MSG_MAX = 512,		/* an error page's message */
+};
+
+/* 0 is "no error, go on"; anything else is the HTTP status it means. */
+enum status {
+	S_NONE = 0,
+	S_CONTINUE = 100,
+	S_OK = 200,
+	S_PARTIAL_CONTENT = 206,
+	S_MOVED_PERMANENTLY = 301,
+	S_FOUND = 302,
+	S_NOT_MODIFIED = 304,
+	S_BAD_REQUEST = 400,
+	S_FORBIDDEN = 403,
+	S_NOT_FOUND = 404,
+	S_REQUEST_TIMEOUT = 408,
+	S_CONTENT_TOO_LARGE = 413,
+	S_URI_TOO_LONG = 414,
+	S_RANGE_NOT_SATISFIABLE = 416,
+	S_EXPECTATION_FAILED = 417,
+	S_HEADERS_TOO_LARGE = 431,
+	S_INTERNAL_ERROR = 500,
+	S_NOT_IMPLEMENTED = 501,
+	S_BAD_GATEWAY = 502,
+	S_GATEWAY_TIMEOUT = 504,
+	S_VERSION_NOT_SUPPORTED = 505,
+	S_CLOSED = 999,		/* the client went away before a request: say nothing */
+};
+
+enum method { M_OTHER, M_GET, M_HEAD, M_POST };
+
+enum log_dest { LOG_TO_SYSLOG, LOG_TO_FILE, LOG_TO_STDERR, LOG_TO_NONE };
+
+/* The configuration: set once from the command line, then read-only. */
+struct server {
+	const char *docroot;		/* as given */
+	char docroot_abs[4096];		/* resolved, for DOCUMENT_ROOT */
+	int rootfd;			/* everything is opened beneath it */
+	const char *cgi_dirs[CGI_DIRS_MAX];
+	size_t ncgi_dirs;
+	const char *user;
+	int timeout;			/* seconds for the request head */
+	int cgi_timeout;		/* seconds for a script, 0: none */
+	off_t max_body;
+	const char *extra_env[EXTRA_ENV_MAX];	/* NAME=VALUE for scripts */
+	size_t nextra_env;
+	bool parse_headers, chroot, follow_symlinks, listing;
+	bool pass_auth, dotfiles, proxy_protocol;
+	enum log_dest log;
+	const char *log_path;
+	int logfd;
+	int mimefd;			/* the system's mime.types, or -1 */
+};
+
+struct field {
+	char *name;
+	char *value;
+};
+
+/* One request, one struct: everything about it lives here. */
+struct request {
+	/* the connection: read from 0, written to 1 */
+	bool in_sock, out_sock;
+	char peer_addr[64], peer_port[8];
+	char local_addr[64], local_port[8];
+
+	/* the head as received; fields point into it */
+	char head[HEAD_MAX + 1];
+	size_t headlen;
+	char line[REQ_LINE_MAX + 1];	/* the request line, for the log */
+	char *method_name, *target, *version;
+	enum method method;
+	int major, minor;
+	bool http09;
+	struct field fields[HDR_FIELDS_MAX];
+	size_t nfields;
+	const char *host;		/* Host, or the absolute-form authority */
+	char *query;			/* after the first '?', raw; NULL if none */
+	char path[REQ_LINE_MAX + 2];	/* decoded and collapsed, starts with '/' */
+	bool expect_continue;
+	bool chunked;
+	off_t content_length;		/* -1: none */
+
+	/* the response */
+	int status;			/* what went on the wire, 0: nothing yet */
+	off_t body_sent;
+	char msg[MSG_MAX];		/* error page message, "" for the default */
+	time_t now;
+};
+
+/* A response head being built. */
+struct head {
+	char buf[OUT_HEAD_MAX];
+	size_t len;
+	bool overflow;
+};
+
+enum status http_read_head(struct request *r, int timeout);
+enum status http_parse_head(struct request *r);
+enum status http_decode_path(struct request *r);
+const char *http_field(const struct request *r, const char *name);
+enum status http_serve_static(struct request *r, const struct server *sv);
+void http_send_error(struct request *r, enum status s);
+void http_head_begin(struct head *h, struct request *r, int status,
+                     const char *reason);
+void http_head_add(struct head *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int http_head_send(struct request *r, struct head *h, bool body_follows);
+int http_write_all(int fd, const void *buf, size_t len);
+const char *http_reason(int status);
+void http_date(time_t t, char out[30]);
+int http_open_beneath(const struct server *sv, const char *path, int flags);
+void http_set_msg(struct request *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
