@@ -584,6 +584,8 @@ http_parse_head(struct request *r)
 	enum status s;
 
 	r->content_length = -1;
+	if (memchr(r->head, '\0', r->headlen) || strspn(p, "\r\n") > 8)
+		return S_BAD_REQUEST;	/* a NUL anywhere; a flood of empty lines */
 	p += strspn(p, "\r\n");
 	eol = memchr(p, '\n', (size_t)(end - p));
 	le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;

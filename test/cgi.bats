@@ -1,0 +1,231 @@
+#!/usr/bin/env bats
+# CGI scripts, driven by canned requests: recognition, the checks made
+# before anything is written, the environment, argv, the exec contract.
+
+load helpers
+
+@test "a script runs in place: 200 Script output follows, then its own head" {
+	request 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n'
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | head -n 4)" = "$(printf 'HTTP/1.0 200 Script output follows\nServer: SERVER\nDate: DATE\nContent-Type: text/plain')" ]
+}
+
+@test "the environment: RFC 3875 variables, exactly" {
+	request 'GET /cgi-bin/env.sh/some/info?x=1&y=%41 HTTP/1.1\r\nHost: www.example.org:8080\r\nContent-Type: text/x\r\nContent-Length: 0\r\n\r\n'
+	local env
+	env=$(printf '%s\n' "$output" | sed -n '/^Content-Type: text\/plain$/,$p' | tail -n +3)
+	local root
+	root=$(cd "$WWW" && pwd -P)
+	diff -u <(printf '%s\n' \
+		"CONTENT_LENGTH=0" \
+		"CONTENT_TYPE=text/x" \
+		"DOCUMENT_ROOT=$root" \
+		"GATEWAY_INTERFACE=CGI/1.1" \
+		"HTTP_HOST=www.example.org:8080" \
+		"PATH=/usr/bin:/bin" \
+		"PATH_INFO=/some/info" \
+		"PATH_TRANSLATED=$root/some/info" \
+		"QUERY_STRING=x=1&y=%41" \
+		"REMOTE_ADDR=127.0.0.1" \
+		"REMOTE_HOST=127.0.0.1" \
+		"REMOTE_PORT=0" \
+		"REQUEST_METHOD=GET" \
+		"REQUEST_URI=/cgi-bin/env.sh/some/info?x=1&y=%41" \
+		"SCRIPT_FILENAME=$root/cgi-bin/env.sh" \
+		"SCRIPT_NAME=/cgi-bin/env.sh" \
+		"SERVER_NAME=www.example.org" \
+		"SERVER_PORT=0" \
+		"SERVER_PROTOCOL=HTTP/1.1" \
+		"SERVER_SOFTWARE=cgiinetd/$("$CGIINETD" --version | cut -d' ' -f2)") \
+		<(printf '%s\n' "$env")
+}
+
+@test "no PATH_TRANSLATED without PATH_INFO; QUERY_STRING empty, not missing" {
+	request 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'\nPATH_INFO=\n'* ]]
+	[[ "$output" == *$'\nQUERY_STRING=\n'* ]]
+	[[ "$output" != *PATH_TRANSLATED* ]]
+	[[ "$output" != *CONTENT_TYPE* ]]
+	[[ "$output" != *CONTENT_LENGTH* ]]
+}
+
+@test "headers become HTTP_*: merged, cookies with '; ', the unsafe ones left out" {
+	request 'GET /cgi-bin/env.sh HTTP/1.0\r\nX-Multi: a\r\nCookie: c=1\r\nx-multi: b\r\nCookie: d=2\r\nProxy: http://evil/\r\nX_Under: spoof\r\nX.Dot: spoof\r\nAuthorization: Basic dTpw\r\nProxy-Authorization: Basic dTpw\r\n\r\n'
+	[[ "$output" == *$'\nHTTP_X_MULTI=a, b\n'* ]]
+	[[ "$output" == *$'\nHTTP_COOKIE=c=1; d=2\n'* ]]
+	[[ "$output" == *$'\nAUTH_TYPE=Basic\n'* ]]
+	[[ "$output" != *HTTP_PROXY* ]]
+	[[ "$output" != *HTTP_X_UNDER* ]]
+	[[ "$output" != *spoof* ]]
+	[[ "$output" != *HTTP_AUTHORIZATION* ]]
+	[[ "$output" != *dTpw* ]]
+	[[ "$output" != *REMOTE_USER* ]]
+}
+
+@test "--pass-auth exports HTTP_AUTHORIZATION" {
+	request 'GET /cgi-bin/env.sh HTTP/1.0\r\nAuthorization: Basic dTpw\r\n\r\n' --pass-auth
+	[[ "$output" == *$'\nHTTP_AUTHORIZATION=Basic dTpw\n'* ]]
+}
+
+@test "nothing of the server's environment leaks but PATH, TZ, LANG, LC_*, -e" {
+	status=0
+	printf 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n' |
+		env -i PATH=/usr/bin:/bin TZ=UTC LANG=C.UTF-8 LC_TIME=C SECRET=x \
+		LISTEN_FDS=1 LISTEN_PID=1 TCPREMOTEIP=192.0.2.1 SOCAT_PEERADDR=192.0.2.2 \
+		REMOTE_USER=admin GIVEN=yes "$CGIINETD" -l none -d "$WWW" -e GIVEN -e SET=1 -e MISSING \
+		>"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 0 ]
+	local env
+	env=$(tr -d '\r' <"$BATS_TEST_TMPDIR/out")$'\n'
+	for v in TZ=UTC LANG=C.UTF-8 LC_TIME=C GIVEN=yes SET=1 REMOTE_ADDR=192.0.2.1; do
+		[[ "$env" == *$'\n'"$v"$'\n'* ]] || { echo "missing $v"; return 1; }
+	done
+	for v in SECRET LISTEN_ TCPREMOTEIP SOCAT_ REMOTE_USER MISSING; do
+		[[ "$env" != *"$v"* ]] || { echo "leaked $v"; return 1; }
+	done
+}
+
+@test "-e overrides a variable the server would set" {
+	request 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n' -e SERVER_NAME=www.example.com
+	[[ "$output" == *$'\nSERVER_NAME=www.example.com\n'* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^SERVER_NAME=')" -eq 1 ]
+}
+
+@test "SERVER_NAME: an IPv6 literal keeps its brackets, loses its port" {
+	request 'GET /cgi-bin/env.sh HTTP/1.1\r\nHost: [::1]:8000\r\n\r\n'
+	[[ "$output" == *$'\nSERVER_NAME=[::1]\n'* ]]
+}
+
+@test "argv: a query without = is split on + and decoded (RFC 3875 4.4)" {
+	request 'GET /cgi-bin/env.sh?one+two%20words+%C3%A9 HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'arg: [one]\narg: [two words]\narg: [\xc3\xa9]'* ]]
+}
+
+@test "argv: no words when the query has an =, or a word starts with -, or holds %00" {
+	for q in 'a=b' 'x+-rf' '%2Dx' 'a%00b'; do
+		request "GET /cgi-bin/env.sh?$q HTTP/1.0\\r\\n\\r\\n"
+		[[ "$output" != *"arg: ["* ]] || { echo "words for $q"; return 1; }
+	done
+}
+
+@test "argv: none for POST" {
+	request 'POST /cgi-bin/env.sh?word HTTP/1.0\r\nContent-Length: 0\r\n\r\n'
+	[[ "$output" != *"arg: ["* ]]
+	[[ "$output" == *$'\nREQUEST_METHOD=POST\n'* ]]
+}
+
+@test "sub-directories of a CGI directory are walked; the rest is PATH_INFO" {
+	request 'GET /cgi-bin/sub/deep.sh/x/y HTTP/1.0\r\n\r\n'
+	[[ "$output" == *"deep SCRIPT_NAME=/cgi-bin/sub/deep.sh PATH_INFO=/x/y" ]]
+}
+
+@test "every spelling that collapses into /cgi-bin runs the script, never shows it" {
+	for t in '//cgi-bin/cwd.sh' '/./cgi-bin/cwd.sh' '/dir/../cgi-bin/cwd.sh' \
+	         '/%63gi-bin/cwd.sh' '/cgi-bin/./cwd.sh' '/cgi-bin//cwd.sh' \
+	         '/%2e/cgi-bin/cwd.sh' '/dir/%2E%2e/cgi-bin/cwd.sh'; do
+		request "GET $t HTTP/1.0\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ] || { echo "$t: $(status_line)"; return 1; }
+		[[ "$output" != *'#!/bin/sh'* ]] || { echo "$t: source shown"; return 1; }
+	done
+}
+
+@test "the working directory is the script's directory" {
+	request 'GET /cgi-bin/sub/../cwd.sh HTTP/1.0\r\n\r\n'
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "$(cd "$WWW/cgi-bin" && pwd -P)" ]
+}
+
+@test "the script gets fds 0, 1 and 2 only" {
+	request 'GET /cgi-bin/fds.sh HTTP/1.0\r\n\r\n' -l "$BATS_TEST_TMPDIR/log"
+	[ "$(printf '%s\n' "$output" | sed -n '/^Content-Type/,$p' | tail -n +3 | tr '\n' ' ')" = "0 1 2 3 " ]
+}
+
+@test "as root: the script runs as nobody:nogroup with no other groups" {
+	running_as_root || skip "needs root"
+	request 'GET /cgi-bin/id.sh HTTP/1.0\r\n\r\n'
+	local nobody nogroup
+	nobody=$(id -u nobody)
+	nogroup=$(id -g nobody)
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "uid=$nobody gid=$nogroup groups=$nogroup" ]
+}
+
+@test "a missing script: 404 No such CGI script" {
+	request 'GET /cgi-bin/nope.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	[[ "$output" == *"No such CGI script ('/cgi-bin/nope.sh')"* ]]
+	[ "$status" -eq 1 ]
+}
+
+@test "a hidden script is not found" {
+	request 'GET /cgi-bin/.hidden.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	[[ "$output" != *hidden$'\n'* ]]
+}
+
+@test "a directory as script: 403 not a plain file" {
+	request 'GET /cgi-bin/sub HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 403 Forbidden" ]
+	[[ "$output" == *"CGI script is not a plain file ('/cgi-bin/sub')"* ]]
+}
+
+@test "a script without the x bit: 403 not executable, source not shown" {
+	request 'GET /cgi-bin/noexec.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 403 Forbidden" ]
+	[[ "$output" == *"CGI script is not executable ('/cgi-bin/noexec.sh')"* ]]
+	[[ "$output" != *never* ]]
+}
+
+@test "a missing #! interpreter: 500 before any 200" {
+	request 'GET /cgi-bin/badinterp.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
+	[[ "$output" == *"interpreter cannot be run ('/nonexistent/interpreter')"* ]]
+	[ "$status" -eq 3 ]
+}
+
+@test "an executable that is no program: 500 before any 200" {
+	request 'GET /cgi-bin/noshebang HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
+	[[ "$output" == *"not in an executable format"* ]]
+}
+
+@test "nph- scripts write the whole response: no status line from the server" {
+	request 'GET /cgi-bin/nph-hello.sh HTTP/1.0\r\n\r\n'
+	[ "$output" = "$(printf 'HTTP/1.0 302 Found\nLocation: /hello.txt\nContent-Length: 0\n')" ]
+}
+
+@test "a POST body in the pipe reaches the script intact" {
+	printf 'POST /cgi-bin/body.sh HTTP/1.0\r\nContent-Length: 11\r\n\r\nhello world' >"$BATS_TEST_TMPDIR/in"
+	for mode in file pipe; do
+		if [ $mode = file ]; then
+			cgiinetd -l none -d "$WWW" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+		else
+			cat "$BATS_TEST_TMPDIR/in" | cgiinetd -l none -d "$WWW" >"$BATS_TEST_TMPDIR/out"
+		fi
+		[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = "md5 $(printf 'hello world' | md5sum | cut -d' ' -f1)" ]
+	done
+}
+
+@test "Expect: 100-continue on a script: 100 Continue, then the script" {
+	request 'POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab'
+	[ "$(printf '%s\n' "$output" | head -n 3)" = "$(printf 'HTTP/1.1 100 Continue\n\nHTTP/1.0 200 Script output follows')" ]
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "md5 $(printf ab | md5sum | cut -d' ' -f1)" ]
+}
+
+@test "HTTP/0.9 to a script: no status line" {
+	request 'GET /cgi-bin/cwd.sh\r\n'
+	[ "$(printf '%s\n' "$output" | head -n 1)" = "Content-Type: text/plain" ]
+}
+
+@test "--cgi-timeout: the alarm survives exec and ends a runaway script" {
+	local root
+	root=$(scratch_root)
+	printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nexec sleep 30\n' >"$root/cgi-bin/slow.sh"
+	chmod 755 "$root/cgi-bin/slow.sh"
+	status=0
+	printf 'GET /cgi-bin/slow.sh HTTP/1.0\r\n\r\n' | timeout 10 env -i "$CGIINETD" -l none -d "$root" --cgi-timeout 1 >/dev/null || status=$?
+	[ "$status" -eq 142 ]	# 128 + SIGALRM, not timeout(1)'s 124
+}
+
+@test "the log line is written before exec" {
+	request 'GET /cgi-bin/cwd.sh?q HTTP/1.0\r\n\r\n' -l "$BATS_TEST_TMPDIR/log"
+	grep -q '"GET /cgi-bin/cwd.sh?q HTTP/1.0" 200 - ' "$BATS_TEST_TMPDIR/log"
+}

@@ -1,0 +1,131 @@
+# Shared by the *.bats files: run cgiinetd on a canned request, compare the
+# response, start it under a real superserver.
+
+CGIINETD=${CGIINETD:-$BATS_TEST_DIRNAME/../cgiinetd}
+WWW=$BATS_TEST_DIRNAME/www
+CASES=$BATS_TEST_DIRNAME/cases
+# Sanitizer reports fail the run: they go to stderr, which must stay empty.
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# cgiinetd in a known environment: nothing of the test runner's leaks in.
+cgiinetd() {
+	env -i PATH=/usr/bin:/bin ASAN_OPTIONS="$ASAN_OPTIONS" \
+		UBSAN_OPTIONS="$UBSAN_OPTIONS" "$CGIINETD" "$@"
+}
+
+# Date, Server and Last-Modified vary from run to run.
+normalise() {
+	sed -e 's/^Date: .*\r$/Date: DATE\r/' \
+	    -e 's/^Server: cgiinetd\/[^\r]*\r$/Server: SERVER\r/' \
+	    -e 's/^Last-Modified: .*\r$/Last-Modified: DATE\r/'
+}
+
+# transcript NAME EXIT [OPTION...]: the answer to cases/NAME.in equals
+# cases/NAME.out, with the exit status EXIT and nothing on stderr, both with
+# stdin a regular file (read, then seek back) and a pipe (read byte-wise).
+# CGIINETD_UPDATE=1 writes NAME.out instead: review every such file.
+transcript() {
+	local name=$1 want=$2 mode got
+	shift 2
+	for mode in file pipe; do
+		got=0
+		if [ "$mode" = file ]; then
+			cgiinetd -l none -d "$WWW" "$@" <"$CASES/$name.in" \
+				>"$BATS_TEST_TMPDIR/raw" 2>"$BATS_TEST_TMPDIR/err" || got=$?
+		else
+			cat "$CASES/$name.in" | cgiinetd -l none -d "$WWW" "$@" \
+				>"$BATS_TEST_TMPDIR/raw" 2>"$BATS_TEST_TMPDIR/err" || got=$?
+		fi
+		normalise <"$BATS_TEST_TMPDIR/raw" >"$BATS_TEST_TMPDIR/out"
+		if [ -n "${CGIINETD_UPDATE:-}" ]; then
+			cp "$BATS_TEST_TMPDIR/out" "$CASES/$name.out"
+		fi
+		if ! cmp -s "$CASES/$name.out" "$BATS_TEST_TMPDIR/out"; then
+			echo "response differs ($mode): expected vs got"
+			diff <(cat -A "$CASES/$name.out") <(cat -A "$BATS_TEST_TMPDIR/out") || true
+			return 1
+		fi
+		if [ "$got" != "$want" ]; then
+			echo "exit status $got, expected $want ($mode)"
+			return 1
+		fi
+		if [ -s "$BATS_TEST_TMPDIR/err" ]; then
+			echo "stderr was not empty ($mode):"
+			cat "$BATS_TEST_TMPDIR/err"
+			return 1
+		fi
+	done
+}
+
+# request 'RAW REQUEST' [OPTION...]: run one request, backslash escapes
+# (\r, \n, \xHH) expanded and % left alone;
+# sets $output (normalised response), $status, and $stderr.
+request() {
+	local raw=$1
+	shift
+	status=0
+	printf '%b' "$raw" | cgiinetd -l none -d "$WWW" "$@" >"$BATS_TEST_TMPDIR/raw" \
+		2>"$BATS_TEST_TMPDIR/err" || status=$?
+	output=$(normalise <"$BATS_TEST_TMPDIR/raw" | tr -d '\r')
+	stderr=$(cat "$BATS_TEST_TMPDIR/err")
+}
+
+# The status line of the last request().
+status_line() {
+	printf '%s\n' "$output" | head -n 1
+}
+
+# A copy of the fixture document root that a test may change; readable by
+# nobody, since a root run drops to it.
+scratch_root() {
+	local d=$BATS_TEST_TMPDIR/www
+	cp -a "$WWW" "$d"
+	chmod 755 "$BATS_TEST_TMPDIR" "$d"
+	echo "$d"
+}
+
+# serve [--no-inetd] [OPTION...]: cgiinetd under systemd-socket-activate on
+# a free loopback port; sets $PORT and $SERVER_PID. If the first word is a
+# path, it is the command to run instead of cgiinetd.
+serve() {
+	local inetd=--inetd log=$BATS_TEST_TMPDIR/sa.log i
+	if [ "${1:-}" = --no-inetd ]; then
+		inetd=
+		shift
+	fi
+	case "${1:-}" in
+	/*) ;;
+	*) set -- "$CGIINETD" "$@" ;;
+	esac
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		PORT=$((20000 + RANDOM % 20000))
+		: >"$log"
+		systemd-socket-activate --accept $inetd -l "127.0.0.1:$PORT" \
+			-E ASAN_OPTIONS="$ASAN_OPTIONS" -E UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+			"$@" 2>"$log" &
+		SERVER_PID=$!
+		while kill -0 "$SERVER_PID" 2>/dev/null && ! grep -q 'Listening on' "$log"; do
+			sleep 0.02
+		done
+		if grep -q 'Listening on' "$log"; then
+			return 0
+		fi
+		wait "$SERVER_PID" || true
+	done
+	echo "could not start systemd-socket-activate: $(cat "$log")"
+	return 1
+}
+
+# Stop the superserver and wait until no cgiinetd child is left.
+serve_stop() {
+	if [ -n "${SERVER_PID:-}" ]; then
+		kill "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+		SERVER_PID=
+	fi
+}
+
+running_as_root() {
+	[ "$(id -u)" = 0 ]
+}

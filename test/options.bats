@@ -1,0 +1,225 @@
+#!/usr/bin/env bats
+# The command line, logging, and what changes when started as root.
+
+load helpers
+
+@test "--help prints every option and exits 0" {
+	run cgiinetd --help
+	[ "$status" -eq 0 ]
+	for opt in --directory --cgi-dirs --user --timeout --cgi-timeout \
+	           --parse-headers --chroot --follow-symlinks --no-listing --log \
+	           -e --pass-auth --max-body --dotfiles --proxy-protocol; do
+		[[ "$output" == *"$opt"* ]] || { echo "missing $opt"; return 1; }
+	done
+}
+
+@test "--version prints the version" {
+	run cgiinetd --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^cgiinetd\ [0-9]+\.[0-9]+ ]]
+}
+
+@test "an unknown option: one line on stderr, exit 2" {
+	run cgiinetd --bogus
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unrecognized option"* ]]
+}
+
+@test "a bad --timeout: exit 2 with the reason" {
+	run cgiinetd -t 0
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--timeout must be a number from 1"* ]]
+	run cgiinetd --timeout 12x
+	[ "$status" -eq 2 ]
+}
+
+@test "a bad CGI directory list: exit 2" {
+	run cgiinetd -c 'cgi-bin'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"URL path like /cgi-bin"* ]]
+	run cgiinetd -c '/a/../b'
+	[ "$status" -eq 2 ]
+}
+
+@test "a bad -e: exit 2" {
+	run cgiinetd -e '1X=2'
+	[ "$status" -eq 2 ]
+	run cgiinetd -e '=x'
+	[ "$status" -eq 2 ]
+}
+
+@test "two document roots: exit 2" {
+	run cgiinetd -d "$WWW" "$WWW"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"one document root"* ]]
+}
+
+@test "options not built yet are refused, not ignored" {
+	run cgiinetd -P
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not implemented yet"* ]]
+	run cgiinetd --proxy-protocol
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not implemented yet"* ]]
+}
+
+@test "an unusable document root: a message naming it, exit 2, nothing read" {
+	status=0
+	printf 'GET / HTTP/1.0\r\n\r\n' | cgiinetd -d /nonexistent/www >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || status=$?
+	[ "$status" -eq 2 ]
+	grep -q "document root '/nonexistent/www'" "$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}
+
+@test "the document root is the operand, or -d, or the current directory" {
+	run bash -c "printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | env -i '$CGIINETD' -l none '$WWW'"
+	[[ "$output" == *hello ]]
+	run bash -c "cd '$WWW' && printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | env -i '$CGIINETD' -l none"
+	[[ "$output" == *hello ]]
+}
+
+@test "--no-listing: a directory without an index is 403" {
+	request 'GET /list/ HTTP/1.0\r\n\r\n' --no-listing
+	[ "$(status_line)" = "HTTP/1.0 403 Forbidden" ]
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"No permission to list directory"* ]]
+	request 'GET /dir/ HTTP/1.0\r\n\r\n' --no-listing
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+}
+
+@test "--dotfiles serves and lists dot-files" {
+	request 'GET /.htpasswd HTTP/1.0\r\n\r\n' --dotfiles
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *"user:secret" ]]
+	request 'GET /list/ HTTP/1.0\r\n\r\n' --dotfiles
+	[[ "$output" == *'<a href=".hidden">.hidden</a>'* ]]
+}
+
+@test "--follow-symlinks follows a symlink out of the root" {
+	request 'GET /out-link HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	request 'GET /out-link HTTP/1.0\r\n\r\n' --follow-symlinks
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *"cgiinetd"* ]]
+}
+
+@test "--follow-symlinks still refuses .. above the root" {
+	request 'GET /../README HTTP/1.0\r\n\r\n' --follow-symlinks
+	[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ]
+}
+
+@test "-c: other CGI directories; /cgi-bin is then a plain directory" {
+	request 'GET /dir/ HTTP/1.0\r\n\r\n' -c /dir
+	[ "$(status_line)" = "HTTP/1.0 403 Forbidden" ]
+	[[ "$output" == *"CGI script is not a plain file ('/dir/')"* ]]
+	request 'GET /cgi-bin/ HTTP/1.0\r\n\r\n' -c /dir
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *"Directory listing for /cgi-bin/"* ]]
+}
+
+@test "-l FILE: one Combined Log Format line per request, appended" {
+	local log=$BATS_TEST_TMPDIR/access.log
+	printf 'GET /hello.txt HTTP/1.0\r\nReferer: http://r.example/\r\nUser-Agent: ua/1\r\n\r\n' |
+		cgiinetd -d "$WWW" -l "$log" >/dev/null
+	printf 'GET /nope HTTP/1.0\r\n\r\n' | cgiinetd -d "$WWW" -l "$log" >/dev/null || true
+	[ "$(wc -l <"$log")" -eq 2 ]
+	grep -Eq '^127\.0\.0\.1 - - \[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:[0-9]{2}:[0-9]{2}:[0-9]{2} \+0000\] "GET /hello.txt HTTP/1.0" 200 6 "http://r.example/" "ua/1"$' "$log"
+	grep -Eq '"GET /nope HTTP/1.0" 404 [0-9]+ "-" "-"$' "$log"
+}
+
+@test "-l: quotes, backslashes and control bytes in the log are escaped" {
+	local log=$BATS_TEST_TMPDIR/access.log
+	printf 'GET /hello.txt HTTP/1.0\r\nUser-Agent: a"b\\c\tz\xff\r\n\r\n' |
+		cgiinetd -d "$WWW" -l "$log" >/dev/null
+	grep -Fq '"a\"b\\c\x09z\xff"' "$log"
+}
+
+@test "-l stderr logs to stderr; -l none logs nothing" {
+	run bash -c "printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | env -i '$CGIINETD' -d '$WWW' -l stderr 2>&1 >/dev/null"
+	[[ "$output" == *'"GET /hello.txt HTTP/1.0" 200 6'* ]]
+	run bash -c "printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | env -i '$CGIINETD' -d '$WWW' -l none 2>&1 >/dev/null"
+	[ -z "$output" ]
+}
+
+@test "a timed-out head: 408 and exit 4" {
+	status=0
+	{ printf 'GET /hello.txt HTTP/1.0\r\n'; sleep 4; } |
+		cgiinetd -l none -d "$WWW" -t 1 >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 4 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 408 Request Timeout'
+}
+
+@test "a client that sends nothing and closes: no answer, exit 0" {
+	run cgiinetd -l none -d "$WWW" </dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "launcher variables give the peer address when stdin is no socket" {
+	local log=$BATS_TEST_TMPDIR/access.log
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' |
+		env -i TCPREMOTEIP=192.0.2.7 TCPREMOTEPORT=4242 "$CGIINETD" -d "$WWW" -l "$log" >/dev/null
+	grep -q '^192\.0\.2\.7 ' "$log"
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' |
+		env -i SOCAT_PEERADDR=2001:db8::1 "$CGIINETD" -d "$WWW" -l "$log" >/dev/null
+	grep -q '^2001:db8::1 ' "$log"
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' |
+		env -i REMOTE_ADDR='not an address' "$CGIINETD" -d "$WWW" -l "$log" >/dev/null
+	tail -n 1 "$log" | grep -q '^127\.0\.0\.1 '
+}
+
+@test "as root: a file only root may read is 403 (the drop happened first)" {
+	running_as_root || skip "needs root"
+	local root
+	root=$(scratch_root)
+	echo secret >"$root/root-only.txt"
+	chmod 600 "$root/root-only.txt"
+	status=0
+	printf 'GET /root-only.txt HTTP/1.0\r\n\r\n' | cgiinetd -l none -d "$root" >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 1 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 403 Forbidden'
+	! grep -q secret "$BATS_TEST_TMPDIR/out"
+}
+
+@test "as root: a document root nobody cannot reach from / still works" {
+	running_as_root || skip "needs root"
+	local root
+	root=$(scratch_root)
+	chmod 700 "$BATS_TEST_TMPDIR"
+	status=0
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | env -i "$CGIINETD" -l none "$root" >"$BATS_TEST_TMPDIR/out" || status=$?
+	chmod 755 "$BATS_TEST_TMPDIR"
+	[ "$status" -eq 0 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 200 OK'
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = hello ]
+}
+
+@test "as root: an unknown --user is fatal, exit 2, nothing served" {
+	running_as_root || skip "needs root"
+	status=0
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | cgiinetd -d "$WWW" -u no-such-user-x >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || status=$?
+	[ "$status" -eq 2 ]
+	grep -q "unknown user 'no-such-user-x'" "$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}
+
+@test "as root: --user root is refused (setuid(0) must fail after the drop)" {
+	running_as_root || skip "needs root"
+	status=0
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | cgiinetd -d "$WWW" -u root >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || status=$?
+	[ "$status" -eq 2 ]
+	grep -q "still privileged" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "as root: --chroot serves from inside the root" {
+	running_as_root || skip "needs root"
+	request 'GET /hello.txt HTTP/1.0\r\n\r\n' --chroot
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *hello ]]
+}
+
+@test "not root: --chroot is refused" {
+	running_as_root && skip "needs an ordinary user"
+	run cgiinetd -d "$WWW" --chroot
+	[ "$status" -eq 2 ]
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# What needs a real connection: cgiinetd under systemd-socket-activate
+# (--accept, one process per connection), driven by curl.
+
+load helpers
+
+teardown() {
+	serve_stop
+}
+
+url() {
+	printf 'http://127.0.0.1:%s%s' "$PORT" "$1"
+}
+
+@test "socket: a file over a real connection" {
+	serve -l none -d "$WWW"
+	run curl -sS -D "$BATS_TEST_TMPDIR/head" "$(url /hello.txt)"
+	[ "$status" -eq 0 ]
+	[ "$output" = hello ]
+	grep -q '^HTTP/1.0 200 OK' "$BATS_TEST_TMPDIR/head"
+	grep -q '^Content-Length: 6' "$BATS_TEST_TMPDIR/head"
+	grep -q '^Connection: close' "$BATS_TEST_TMPDIR/head"
+}
+
+@test "socket: HEAD with curl -I gets the headers and no body" {
+	serve -l none -d "$WWW"
+	run curl -sS -I "$(url /hello.txt)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Content-Length: 6"* ]]
+	[[ "$output" != *hello* ]]
+}
+
+@test "socket: curl follows the directory redirect to the listing" {
+	serve -l none -d "$WWW"
+	run curl -sS -L "$(url /list)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Directory listing for /list/"* ]]
+}
+
+@test "socket: the peer and local addresses reach the script" {
+	serve -l none -d "$WWW"
+	curl -sS -w '%{local_port}\n' "$(url /cgi-bin/env.sh)" >"$BATS_TEST_TMPDIR/out"
+	local port
+	port=$(tail -n 1 "$BATS_TEST_TMPDIR/out")
+	grep -qx 'REMOTE_ADDR=127.0.0.1' "$BATS_TEST_TMPDIR/out"
+	grep -qx "REMOTE_PORT=$port" "$BATS_TEST_TMPDIR/out"
+	grep -qx "SERVER_PORT=$PORT" "$BATS_TEST_TMPDIR/out"
+	grep -qx 'SERVER_NAME=127.0.0.1' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "socket: the log names the peer" {
+	serve -l "$BATS_TEST_TMPDIR/access.log" -d "$WWW"
+	curl -sS -o /dev/null -A 'curl-test' "$(url /hello.txt)"
+	grep -Eq '^127\.0\.0\.1 - - \[.*\] "GET /hello.txt HTTP/1.1" 200 6 "-" "curl-test"$' "$BATS_TEST_TMPDIR/access.log"
+}
+
+@test "socket: IPv6 peer shown without brackets" {
+	ip -6 addr show dev lo 2>/dev/null | grep -q '::1' || skip "no IPv6 loopback"
+	local log=$BATS_TEST_TMPDIR/sa6.log
+	PORT=$((20000 + RANDOM % 20000))
+	systemd-socket-activate --accept --inetd -l "[::1]:$PORT" "$CGIINETD" -l none -d "$WWW" 2>"$log" &
+	SERVER_PID=$!
+	while ! grep -q 'Listening on' "$log"; do sleep 0.02; done
+	run curl -sS "http://[::1]:$PORT/cgi-bin/env.sh"
+	[[ "$output" == *$'\nREMOTE_ADDR=::1\n'* ]]
+	[[ "$output" == *$'\nSERVER_NAME=[::1]\n'* ]]
+}
+
+@test "socket: a 10 MiB POST body reaches the script intact" {
+	serve -l none -d "$WWW"
+	head -c $((10 * 1024 * 1024)) /dev/urandom >"$BATS_TEST_TMPDIR/body"
+	run curl -sS -H 'Expect:' --data-binary @"$BATS_TEST_TMPDIR/body" "$(url /cgi-bin/body.sh)"
+	[ "$status" -eq 0 ]
+	[ "$output" = "md5 $(md5sum <"$BATS_TEST_TMPDIR/body" | cut -d' ' -f1)" ]
+}
+
+@test "socket: Expect: 100-continue is answered before the script reads the body" {
+	serve -l none -d "$WWW"
+	head -c 3000000 /dev/urandom >"$BATS_TEST_TMPDIR/body"
+	curl -sS -v -H 'Expect: 100-continue' --data-binary @"$BATS_TEST_TMPDIR/body" \
+		"$(url /cgi-bin/body.sh)" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/verbose"
+	grep -q '^< HTTP/1.1 100 Continue' "$BATS_TEST_TMPDIR/verbose"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "md5 $(md5sum <"$BATS_TEST_TMPDIR/body" | cut -d' ' -f1)" ]
+}
+
+@test "socket: a silent client gets 408 within --timeout + 1 s, and no process is left" {
+	serve -l none -d "$WWW" -t 1
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	run timeout 2 cat <&5
+	exec 5<&-
+	[[ "$output" == "HTTP/1.0 408 Request Timeout"* ]]
+	sleep 0.2
+	[ -z "$(pgrep -P "$SERVER_PID")" ]
+}
+
+@test "socket: a client sending the head byte by byte too slowly gets 408" {
+	serve -l none -d "$WWW" -t 1
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	for c in G E T ' ' /; do printf '%s' "$c" >&5; sleep 0.3; done
+	run timeout 2 cat <&5
+	exec 5<&-
+	[[ "$output" == "HTTP/1.0 408 Request Timeout"* ]]
+}
+
+@test "socket: LISTEN_FDS (no --inetd): the connection on fd 3 is used" {
+	serve --no-inetd -l none -d "$WWW"
+	run curl -sS "$(url /cgi-bin/env.sh)"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.1\n'* ]]
+	[[ "$output" != *LISTEN_* ]]
+}
+
+@test "socket: when fd 2 is the connection, nothing is logged into the response" {
+	serve /bin/sh -c 'exec 2>&1; exec "$0" "$@"' "$CGIINETD" -l stderr -d "$WWW"
+	run curl -sS "$(url /hello.txt)"
+	[ "$output" = hello ]
+	run curl -sS "$(url /cgi-bin/env.sh)"
+	[[ "$output" == *REQUEST_METHOD=GET* ]]
+	[[ "$output" != *'"GET '* ]]
+}
+
+@test "socket: an unusable document root is a 500 page, not silence" {
+	serve -l none -d /nonexistent/www
+	run curl -sS -o /dev/null -w '%{http_code}' "$(url /hello.txt)"
+	[ "$output" = 500 ]
+}
