@@ -8,13 +8,17 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdnoreturn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgi.h"
@@ -197,7 +201,8 @@ static bool
 exported(const struct server *sv, const char *name)
 {
 	static const char *const never[] = { "Proxy", "Proxy-Authorization",
-	                                     "Content-Type", "Content-Length" };
+	                                     "Content-Type", "Content-Length",
+	                                     "Transfer-Encoding" };
 
 	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	                 "0123456789-") != strlen(name))
@@ -385,26 +390,159 @@ make_argv(struct request *r, struct cgi *c)
 	return S_NONE;
 }
 
+/* ---- the request body -------------------------------------------------------- */
+
+/* A buffered reader of fd 0 for a chunked body: here the body is ours to
+ * consume. Each wait for data is bounded by --timeout. */
+struct reader {
+	int timeout;
+	size_t pos, len;
+	char buf[16384];
+};
+
+static enum status
+rd_fill(struct reader *rd)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	ssize_t n;
+
+	if (rd->pos < rd->len)
+		return S_NONE;
+	if (poll(&p, 1, rd->timeout * 1000) == 0)
+		return S_REQUEST_TIMEOUT;
+	do
+		n = read(0, rd->buf, sizeof(rd->buf));
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return S_BAD_REQUEST;	/* the body ended early */
+	rd->pos = 0;
+	rd->len = (size_t)n;
+	return S_NONE;
+}
+
+/* One line, which must end in CRLF: no bare LF in the framing. */
+static enum status
+rd_line(struct reader *rd, char *line, size_t cap)
+{
+	size_t n = 0;
+	enum status s;
+
+	for (;;) {
+		char c;
+		if ((s = rd_fill(rd)))
+			return s;
+		c = rd->buf[rd->pos++];
+		if (c == '\n')
+			break;
+		if (n + 1 >= cap)
+			return S_BAD_REQUEST;
+		line[n++] = c;
+	}
+	if (n == 0 || line[n - 1] != '\r')
+		return S_BAD_REQUEST;
+	line[n - 1] = '\0';
+	return S_NONE;
+}
+
+static enum status
+rd_copy(struct reader *rd, off_t n, int out)
+{
+	enum status s;
+
+	while (n > 0) {
+		size_t k;
+		if ((s = rd_fill(rd)))
+			return s;
+		k = rd->len - rd->pos < (size_t)n ? rd->len - rd->pos : (size_t)n;
+		if (http_write_all(out, rd->buf + rd->pos, k) < 0)
+			return S_INTERNAL_ERROR;
+		rd->pos += k;
+		n -= (off_t)k;
+	}
+	return S_NONE;
+}
+
+/* chunk-size [ chunk-ext ] CRLF: 1 to 15 hex digits; extensions ignored. */
+static enum status
+chunk_size(const char *line, off_t *size)
+{
+	size_t n = strspn(line, "0123456789abcdefABCDEF");
+
+	if (n == 0 || n > 15 || (line[n] && line[n] != ';' && line[n] != ' ' &&
+	                         line[n] != '\t'))
+		return S_BAD_REQUEST;
+	*size = (off_t)strtoll(line, NULL, 16);
+	return S_NONE;
+}
+
+/* De-chunk the body into an anonymous file, at most --max-body bytes; it
+ * becomes the script's stdin, with the exact CONTENT_LENGTH, so the script
+ * is still exec'd in place (git push works through git-http-backend). */
+static enum status
+spool_chunked(struct request *r, const struct server *sv, int fd)
+{
+	struct reader rd;
+	char line[1024];
+	off_t size, total = 0;
+	size_t trailer = 0;
+	enum status s;
+
+	rd = (struct reader){ .timeout = sv->timeout };
+	for (;;) {
+		if ((s = rd_line(&rd, line, sizeof(line))) || (s = chunk_size(line, &size)))
+			return s;
+		if (size == 0)
+			break;
+		if (size > sv->max_body - total)
+			return S_CONTENT_TOO_LARGE;
+		if ((s = rd_copy(&rd, size, fd)) || (s = rd_line(&rd, line, 2)))
+			return s;
+		total += size;
+	}
+	do {			/* the trailer section, read and dropped */
+		if ((s = rd_line(&rd, line, sizeof(line))))
+			return s;
+		if ((trailer += strlen(line) + 2) > HEAD_MAX)
+			return S_HEADERS_TOO_LARGE;
+	} while (line[0]);
+	r->content_length = total;
+	return S_NONE;
+}
+
+static enum status
+read_body(struct request *r, const struct server *sv)
+{
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	enum status s;
+	int fd;
+
+	if (r->expect_continue && http_write_all(1, cont, sizeof(cont) - 1) < 0)
+		return S_CLOSED;
+	if (!r->chunked)
+		return S_NONE;
+	if ((fd = memfd_create("cgiinetd-body", MFD_CLOEXEC)) < 0)
+		return S_INTERNAL_ERROR;
+	if (!(s = spool_chunked(r, sv, fd)) &&
+	    (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0))
+		s = S_INTERNAL_ERROR;
+	close(fd);
+	return s;
+}
+
 /* ---- running it -------------------------------------------------------------- */
 
-/* Everything that can fail is decided here, before a byte is written. */
+/* Everything that can fail is decided here, before the status line: the
+ * script's checks, the body (the 100 Continue is interim and may still be
+ * followed by an error), argv and the environment. */
 enum status
 cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 {
 	enum status s;
 
 	*c = (struct cgi){ .dirfd = -1 };
-	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)))
-		return s;
-	if (r->chunked) {
-		http_set_msg(r, "Chunked request bodies are not supported yet");
-		return S_NOT_IMPLEMENTED;
-	}
-	if (r->method == M_HEAD && !c->nph) {
-		http_set_msg(r, "HEAD to a CGI script is not supported yet");
-		return S_NOT_IMPLEMENTED;
-	}
-	if ((s = make_argv(r, c)) || (s = make_env(r, sv, c)))
+	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
+	    (s = read_body(r, sv)) || (s = make_argv(r, c)) ||
+	    (s = make_env(r, sv, c)))
 		return s;
 	return S_NONE;
 }
@@ -430,17 +568,62 @@ exec_setup(const struct server *sv, const struct cgi *c)
 	alarm((unsigned)sv->cgi_timeout);
 }
 
+/* The end of a script's head in b[0..len): just past its blank line, or 0. */
+static size_t
+head_end(const char *b, size_t len)
+{
+	for (const char *p = b; (p = memchr(p, '\n', (size_t)(b + len - p))); p++) {
+		if (p + 1 < b + len && p[1] == '\n')
+			return (size_t)(p - b) + 2;
+		if (p + 2 < b + len && p[1] == '\r' && p[2] == '\n')
+			return (size_t)(p - b) + 3;
+	}
+	return 0;
+}
+
+/* HEAD, the one case that forks: the script writes into a pipe; its head
+ * goes to the client as written, its body nowhere (RFC 3875 4.3.3). Exits
+ * with the script's status. */
+static noreturn void
+relay_head(const struct server *sv, const struct cgi *c, const char *path)
+{
+	static char buf[HEAD_MAX];
+	size_t len = 0, end = 0;
+	int p[2], st = 0;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		_exit(3);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		exec_setup(sv, c);
+		execve(path, c->argv, c->envp);
+		_exit(127);
+	}
+	close(p[1]);
+	alarm((unsigned)sv->cgi_timeout);
+	while (!end && len < sizeof(buf) &&
+	       (n = read(p[0], buf + len, sizeof(buf) - len)) > 0) {
+		len += (size_t)n;
+		end = head_end(buf, len);
+	}
+	(void)http_write_all(1, buf, end ? end : len);
+	while (read(p[0], buf, sizeof(buf)) > 0)
+		;	/* the body, discarded */
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
 /* Write the status line (none for nph-), then become the script: no fork.
  * Returns only if execve failed. */
 enum status
 cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
 {
-	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 	char path[NAME_MAX + 3];
 	struct head h;
 
-	if (r->expect_continue && http_write_all(1, cont, sizeof(cont) - 1) < 0)
-		return S_CLOSED;
 	if (!c->nph) {
 		/* an open head: the script writes the rest of it */
 		http_head_begin(&h, r, S_OK, "Script output follows");
@@ -448,6 +631,8 @@ cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
 			return S_CLOSED;
 	}
 	snprintf(path, sizeof(path), "./%s", c->name);
+	if (r->method == M_HEAD && !c->nph)
+		relay_head(sv, c, path);
 	exec_setup(sv, c);
 	execve(path, c->argv, c->envp);
 	http_set_msg(r, "exec failed: %s", strerror(errno));

@@ -386,7 +386,8 @@ log_request(const struct server *sv, const struct request *r)
 {
 	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	char line[4096 + 2 * 1024 + 512], req[4096], ref[1024], ua[1024], bytes[24];
+	char line[4096 + 2 * 1024 + 512], req[4096], ref[1024], ua[1024];
+	char bytes[24], status[8];
 	struct tm tm;
 	int n;
 
@@ -397,10 +398,11 @@ log_request(const struct server *sv, const struct request *r)
 	log_escape(ref, sizeof(ref), http_field(r, "Referer"));
 	log_escape(ua, sizeof(ua), http_field(r, "User-Agent"));
 	snprintf(bytes, sizeof(bytes), "%lld", (long long)r->body_sent);
+	snprintf(status, sizeof(status), "%d", r->status);
 	n = snprintf(line, sizeof(line),
-	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %d %s \"%s\" \"%s\"\n",
+	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %s %s \"%s\" \"%s\"\n",
 	             r->peer_addr, tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900,
-	             tm.tm_hour, tm.tm_min, tm.tm_sec, req, r->status,
+	             tm.tm_hour, tm.tm_min, tm.tm_sec, req, r->status ? status : "-",
 	             r->body_sent ? bytes : "-", ref, ua);
 	if (n > 0 && (size_t)n < sizeof(line))
 		log_line(sv, LOG_INFO, line, (size_t)n - 1);
@@ -462,7 +464,8 @@ run_script(struct request *r, const struct server *sv)
 
 	if ((s = cgi_prepare(r, sv, &c)))
 		return s;
-	r->status = S_OK;	/* what the client will see, logged before exec */
+	/* logged before exec: 200, or "-" for an nph- script's own status */
+	r->status = c.nph ? 0 : S_OK;
 	log_request(sv, r);
 	r->status = 0;
 	s = cgi_exec(r, sv, &c);

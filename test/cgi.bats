@@ -229,3 +229,101 @@ load helpers
 	request 'GET /cgi-bin/cwd.sh?q HTTP/1.0\r\n\r\n' -l "$BATS_TEST_TMPDIR/log"
 	grep -q '"GET /cgi-bin/cwd.sh?q HTTP/1.0" 200 - ' "$BATS_TEST_TMPDIR/log"
 }
+
+@test "HEAD to a script: its head relayed, its body discarded, its exit status ours" {
+	status=0
+	printf 'HEAD /cgi-bin/status.sh?7 HTTP/1.0\r\n\r\n' | cgiinetd -l none -d "$WWW" >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 7 ]
+	[ "$(normalise <"$BATS_TEST_TMPDIR/out")" = "$(printf 'HTTP/1.0 200 Script output follows\r\nServer: SERVER\r\nDate: DATE\r\nContent-Type: text/plain\r\nX-Script: yes\r\n\r\n')" ]
+}
+
+@test "HEAD to an nph- script: exec'd raw, the script answers HEAD itself" {
+	request 'HEAD /cgi-bin/nph-hello.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 302 Found" ]
+}
+
+@test "the log marks an nph- script's status as unknown" {
+	request 'GET /cgi-bin/nph-hello.sh HTTP/1.0\r\n\r\n' -l "$BATS_TEST_TMPDIR/log"
+	grep -q '"GET /cgi-bin/nph-hello.sh HTTP/1.0" - - ' "$BATS_TEST_TMPDIR/log"
+}
+
+chunked() {
+	request "POST /cgi-bin/$1 HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n$2" "${@:3}"
+}
+
+@test "chunked body: de-chunked for the script, exact CONTENT_LENGTH" {
+	chunked body.sh '5\r\nhello\r\n6;name=val\r\n world\r\nA\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "md5 $(printf 'hello world0123456789' | md5sum | cut -d' ' -f1)" ]
+	chunked env.sh '5\r\nhello\r\n0\r\n\r\n'
+	[[ "$output" == *$'\nCONTENT_LENGTH=5\n'* ]]
+	[[ "$output" != *TRANSFER_ENCODING* ]]
+}
+
+@test "chunked body: an empty one is CONTENT_LENGTH=0" {
+	chunked env.sh '0\r\n\r\n'
+	[[ "$output" == *$'\nCONTENT_LENGTH=0\n'* ]]
+}
+
+@test "chunked body: over --max-body is 413" {
+	chunked body.sh '5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n' --max-body 10
+	[ "$(status_line)" = "HTTP/1.0 413 Content Too Large" ]
+	[ "$status" -eq 1 ]
+	chunked body.sh 'FFFFFFFFFFFFFF\r\n' --max-body 10
+	[ "$(status_line)" = "HTTP/1.0 413 Content Too Large" ]
+}
+
+@test "chunked body: bad framing is 400" {
+	for body in '5\nhello\r\n0\r\n\r\n' '5\r\nhelloX\r\n0\r\n\r\n' 'g\r\n' '\r\n' \
+	            '-5\r\nhello\r\n0\r\n\r\n' '1FFFFFFFFFFFFFFF\r\n' '5\r\nhel' \
+	            '5\r\nhello\r\n0\r\n' '0x5\r\nhello\r\n0\r\n\r\n'; do
+		chunked body.sh "$body"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$body: $(status_line)"; return 1; }
+	done
+}
+
+@test "chunked body with Expect: 100 Continue first, then the script" {
+	request 'POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n'
+	[ "$(printf '%s\n' "$output" | head -n 3)" = "$(printf 'HTTP/1.1 100 Continue\n\nHTTP/1.0 200 Script output follows')" ]
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "md5 $(printf ab | md5sum | cut -d' ' -f1)" ]
+}
+
+# strace follows the one process: cgiinetd, then the script in its place.
+no_fork() {
+	printf "$1" | strace -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=process \
+		env -i PATH=/usr/bin:/bin "$CGIINETD" -l none -d "$WWW" >"$BATS_TEST_TMPDIR/out"
+	grep -q 'Script output follows' "$BATS_TEST_TMPDIR/out"
+	# env, cgiinetd and the script: three execs, and no fork or clone
+	[ "$(grep -c '^execve(' "$BATS_TEST_TMPDIR/trace")" -eq 3 ]
+	grep -q 'execve("./cwd.sh"' "$BATS_TEST_TMPDIR/trace"
+	! grep -Eq '^(fork|vfork|clone|clone3)\(' "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "GET runs the script with no fork or clone (strace)" {
+	no_fork 'GET /cgi-bin/cwd.sh HTTP/1.0\r\n\r\n'
+}
+
+@test "POST runs the script with no fork or clone (strace)" {
+	no_fork 'POST /cgi-bin/cwd.sh HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc'
+}
+
+@test "chunked POST runs the script with no fork or clone (strace)" {
+	no_fork 'POST /cgi-bin/cwd.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'
+}
+
+@test "a compiled CGI program is exec'd directly" {
+	local root
+	root=$(scratch_root)
+	cc -o "$root/cgi-bin/hello-c" "$BATS_TEST_DIRNAME/cgi-hello.c"
+	status=0
+	printf 'GET /cgi-bin/hello-c?a+b HTTP/1.0\r\n\r\n' | cgiinetd -l none -d "$root" >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 0 ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = "compiled: argc=3 query=a+b" ]
+}
+
+@test "a Python 3 script parses an urlencoded form" {
+	request 'POST /cgi-bin/form.py HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 27\r\n\r\nname=Ada+L%C3%B6&x=%3Cb%3E&'
+	[[ "$output" == *"read 27 of 27 bytes"* ]]
+	[[ "$output" == *"name: 7 bytes md5 $(printf 'Ada Lö' | md5sum | cut -d' ' -f1) 'Ada Lö'"* ]]
+	[[ "$output" == *"x: 3 bytes md5 $(printf '<b>' | md5sum | cut -d' ' -f1) '<b>'"* ]]
+}

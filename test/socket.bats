@@ -124,3 +124,61 @@ url() {
 	run curl -sS -o /dev/null -w '%{http_code}' "$(url /hello.txt)"
 	[ "$output" = 500 ]
 }
+
+@test "socket: curl chunked POSTs, with and without Expect, reach the script intact" {
+	serve -l none -d "$WWW"
+	head -c 3000000 /dev/urandom >"$BATS_TEST_TMPDIR/body"
+	local want
+	want="md5 $(md5sum <"$BATS_TEST_TMPDIR/body" | cut -d' ' -f1)"
+	run curl -sS -H 'Transfer-Encoding: chunked' --data-binary @"$BATS_TEST_TMPDIR/body" "$(url /cgi-bin/body.sh)"
+	[ "$output" = "$want" ]
+	run curl -sS -H 'Transfer-Encoding: chunked' -H 'Expect:' --data-binary @"$BATS_TEST_TMPDIR/body" "$(url /cgi-bin/body.sh)"
+	[ "$output" = "$want" ]
+	run curl -sS --data-binary 'small' "$(url /cgi-bin/body.sh)"
+	[ "$output" = "md5 $(printf small | md5sum | cut -d' ' -f1)" ]
+}
+
+@test "socket: a multipart form with a file upload, parsed by a Python script" {
+	serve -l none -d "$WWW"
+	head -c 200000 /dev/urandom >"$BATS_TEST_TMPDIR/upload.bin"
+	run curl -sS -F 'name=Ada' -F "file=@$BATS_TEST_TMPDIR/upload.bin" "$(url /cgi-bin/form.py)"
+	[[ "$output" == *"name: 3 bytes md5 $(printf Ada | md5sum | cut -d' ' -f1) 'Ada'"* ]]
+	[[ "$output" == *"file (file upload.bin): 200000 bytes md5 $(md5sum <"$BATS_TEST_TMPDIR/upload.bin" | cut -d' ' -f1)"* ]]
+}
+
+@test "socket: HEAD to a script with curl -I: the script's head, no body" {
+	serve -l none -d "$WWW"
+	run curl -sS -I "$(url /cgi-bin/status.sh)"
+	[[ "$output" == *"X-Script: yes"* ]]
+	[[ "$output" != *"body that HEAD"* ]]
+}
+
+@test "socket: git clone and push over smart HTTP through git-http-backend" {
+	local root repos src
+	root=$(scratch_root)
+	# the repositories are reached by absolute path, as nobody when root
+	repos=$(mktemp -d /tmp/cgiinetd-git.XXXXXX)
+	chmod 755 "$repos"
+	git init -q --bare -b main "$repos/repo.git"
+	git -C "$repos/repo.git" config http.receivepack true
+	running_as_root && chown -R nobody "$repos/repo.git"
+	printf '#!/bin/sh\nexec "%s/git-http-backend"\n' "$(git --exec-path)" >"$root/cgi-bin/git"
+	chmod 755 "$root/cgi-bin/git"
+	serve -l none -d "$root" -e GIT_PROJECT_ROOT="$repos" -e GIT_HTTP_EXPORT_ALL=1
+
+	src=$BATS_TEST_TMPDIR/src
+	git init -q "$src"
+	for i in 1 2 3; do
+		head -c 1500000 /dev/urandom >"$src/blob$i"
+		git -C "$src" add "blob$i"
+		git -C "$src" -c user.name=t -c user.email=t@example.org commit -qm "commit $i"
+	done
+	# a pack of over 1 MiB: git sends it chunked
+	GIT_TRACE_CURL="$BATS_TEST_TMPDIR/curl.trace" \
+		git -C "$src" push -q "$(url /cgi-bin/git/repo.git)" HEAD:refs/heads/main
+	grep -qi 'Transfer-Encoding: chunked' "$BATS_TEST_TMPDIR/curl.trace"
+	git clone -q "$(url /cgi-bin/git/repo.git)" "$BATS_TEST_TMPDIR/clone"
+	rm -rf "$repos"
+	[ "$(git -C "$BATS_TEST_TMPDIR/clone" rev-parse HEAD)" = "$(git -C "$src" rev-parse HEAD)" ]
+	cmp "$src/blob3" "$BATS_TEST_TMPDIR/clone/blob3"
+}
