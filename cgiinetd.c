@@ -456,6 +456,14 @@ secure(struct server *sv, char *err, size_t errsz)
 
 /* ---- the request ----------------------------------------------------------- */
 
+static int
+exit_code(int status)
+{
+	if (status == S_REQUEST_TIMEOUT)
+		return 4;
+	return status >= 500 ? 3 : status >= 400 ? 1 : 0;
+}
+
 static enum status
 run_script(struct request *r, const struct server *sv)
 {
@@ -469,8 +477,11 @@ run_script(struct request *r, const struct server *sv)
 	log_request(sv, r);
 	r->status = 0;
 	s = cgi_exec(r, sv, &c);
+	/* execve failed: the request is logged already, as this error now is */
 	log_error(sv, "%s: %s", c.script_name, r->msg);
-	return s;
+	if (!r->status)
+		http_send_error(r, s);
+	exit(exit_code(S_INTERNAL_ERROR));
 }
 
 static enum status
@@ -488,14 +499,6 @@ route(struct request *r, const struct server *sv)
 		return S_NOT_IMPLEMENTED;
 	}
 	return http_serve_static(r, sv);
-}
-
-static int
-exit_code(int status)
-{
-	if (status == S_REQUEST_TIMEOUT)
-		return 4;
-	return status >= 500 ? 3 : status >= 400 ? 1 : 0;
 }
 
 int

@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -1202,6 +1203,7 @@ enum status
 http_serve_static(struct request *r, const struct server *sv)
 {
 	bool slash = r->path[strlen(r->path) - 1] == '/';
+	struct timeval send_timeout = { .tv_sec = sv->timeout };
 	struct stat st;
 	enum status s;
 	int fd;
@@ -1212,6 +1214,8 @@ http_serve_static(struct request *r, const struct server *sv)
 	}
 	if ((fd = http_open_beneath(sv, r->path, O_RDONLY | O_NONBLOCK)) < 0)
 		return errno_status(r);
+	if (r->out_sock)	/* a client that stops reading: give up after --timeout */
+		setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout));
 	if (fstat(fd, &st) < 0)
 		s = S_INTERNAL_ERROR;
 	else if (S_ISDIR(st.st_mode))

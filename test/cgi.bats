@@ -327,3 +327,15 @@ no_fork() {
 	[[ "$output" == *"name: 7 bytes md5 $(printf 'Ada Lö' | md5sum | cut -d' ' -f1) 'Ada Lö'"* ]]
 	[[ "$output" == *"x: 3 bytes md5 $(printf '<b>' | md5sum | cut -d' ' -f1) '<b>'"* ]]
 }
+
+@test "an execve that fails after the status line: exit 3, logged once and as an error" {
+	local root
+	root=$(scratch_root)
+	printf '\177ELF not really a program' >"$root/cgi-bin/fake-elf"
+	chmod 755 "$root/cgi-bin/fake-elf"
+	status=0
+	printf 'GET /cgi-bin/fake-elf HTTP/1.0\r\n\r\n' | cgiinetd -d "$root" -l "$BATS_TEST_TMPDIR/log" >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 3 ]
+	[ "$(grep -c '"GET /cgi-bin/fake-elf HTTP/1.0"' "$BATS_TEST_TMPDIR/log")" -eq 1 ]
+	grep -q 'cgiinetd: /cgi-bin/fake-elf: exec failed: Exec format error' "$BATS_TEST_TMPDIR/log"
+}

@@ -182,3 +182,21 @@ url() {
 	[ "$(git -C "$BATS_TEST_TMPDIR/clone" rev-parse HEAD)" = "$(git -C "$src" rev-parse HEAD)" ]
 	cmp "$src/blob3" "$BATS_TEST_TMPDIR/clone/blob3"
 }
+
+@test "socket: a client that stops reading a large file is given up after --timeout" {
+	local root
+	root=$(scratch_root)
+	head -c $((64 * 1024 * 1024)) /dev/zero >"$root/big.bin"
+	serve -l none -d "$root" -t 1
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /big.bin HTTP/1.0\r\n\r\n' >&5
+	sleep 0.3
+	[ -n "$(pgrep -P "$SERVER_PID")" ]	# sending, blocked on the full socket
+	local i=0
+	while [ -n "$(pgrep -P "$SERVER_PID")" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	exec 5<&-
+	[ -z "$(pgrep -P "$SERVER_PID")" ]
+}
