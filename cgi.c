@@ -516,7 +516,7 @@ read_body(struct request *r, const struct server *sv)
 	enum status s;
 	int fd;
 
-	if (r->expect_continue && http_write_all(1, cont, sizeof(cont) - 1) < 0)
+	if (r->expect_continue && http_send(r, cont, sizeof(cont) - 1, false) < 0)
 		return S_CLOSED;
 	if (!r->chunked)
 		return S_NONE;
@@ -627,7 +627,7 @@ cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
 	if (!c->nph) {
 		/* an open head: the script writes the rest of it */
 		http_head_begin(&h, r, S_OK, "Script output follows");
-		if (!r->http09 && http_write_all(1, h.buf, h.len) < 0)
+		if (!r->http09 && http_send(r, h.buf, h.len, false) < 0)
 			return S_CLOSED;
 	}
 	snprintf(path, sizeof(path), "./%s", c->name);

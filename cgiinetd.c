@@ -512,6 +512,7 @@ main(int argc, char *argv[])
 	setup_fds(&r);
 	parse_options(&sv, argc, argv);
 	r.now = time(NULL);
+	r.timeout = sv.timeout;
 	r.content_length = -1;
 	if (secure(&sv, err, sizeof(err)) < 0) {
 		if (!r.out_sock)

@@ -29,7 +29,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -135,18 +134,55 @@ http_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* Wait until fd takes more: false after timeout seconds of nothing. */
+static bool
+wait_writable(int fd, int timeout)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	int n;
+
+	while ((n = poll(&p, 1, timeout * 1000)) < 0 && errno == EINTR)
+		;
+	return n > 0;
+}
+
+/* Everything for the client goes out here or through sendfile_all. The
+ * static path makes the socket non-blocking, so that a client that takes
+ * nothing for --timeout seconds is given up rather than waited on. With
+ * more, head and body share the first segment (MSG_MORE). */
+int
+http_send(const struct request *r, const void *buf, size_t len, bool more)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = r->out_sock ?
+		            send(1, p, len, MSG_NOSIGNAL | (more ? MSG_MORE : 0)) :
+		            write(1, p, len);
+		if (n < 0 && (errno == EINTR ||
+		              (errno == EAGAIN && wait_writable(1, r->timeout))))
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* Copy len bytes of fd to the client in the kernel; the count actually sent. */
 static off_t
-sendfile_all(int out, int fd, off_t len)
+sendfile_all(const struct request *r, int fd, off_t len)
 {
 	off_t off = 0;
 
 	while (off < len) {
 		size_t chunk = len - off > (1 << 30) ? (1 << 30) : (size_t)(len - off);
-		ssize_t n = sendfile(out, fd, &off, chunk);
-		if (n < 0 && errno == EINTR)
+		ssize_t n = sendfile(1, fd, &off, chunk);
+		if (n < 0 && (errno == EINTR ||
+		              (errno == EAGAIN && wait_writable(1, r->timeout))))
 			continue;
-		if (n <= 0)	/* error, or the file shrank under us */
+		if (n <= 0)	/* error, timeout, or the file shrank under us */
 			break;
 	}
 	return off;
@@ -745,8 +781,7 @@ http_head_begin(struct head *h, struct request *r, int status,
 	              date);
 }
 
-/* Finish and send the head; HTTP/0.9 gets none. With a body behind it on a
- * socket, MSG_MORE lets head and body share the first segment. */
+/* Finish and send the head; HTTP/0.9 gets none. */
 int
 http_head_send(struct request *r, struct head *h, bool body_follows)
 {
@@ -755,21 +790,7 @@ http_head_send(struct request *r, struct head *h, bool body_follows)
 		return -1;
 	if (r->http09)
 		return 0;
-	if (r->out_sock && body_follows) {
-		const char *p = h->buf;
-		size_t len = h->len;
-		while (len > 0) {
-			ssize_t n = send(1, p, len, MSG_MORE | MSG_NOSIGNAL);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -1;
-			p += n;
-			len -= (size_t)n;
-		}
-		return 0;
-	}
-	return http_write_all(1, h->buf, h->len);
+	return http_send(r, h->buf, h->len, body_follows);
 }
 
 /* html.escape(s, quote=False) into dst (cap bytes); control bytes become '?'. */
@@ -822,7 +843,7 @@ http_send_error(struct request *r, enum status s)
 	              "Content-Length: %d\r\n", blen);
 	if (http_head_send(r, &h, with_body) < 0 || !with_body)
 		return;
-	if (http_write_all(1, body, (size_t)blen) == 0)
+	if (http_send(r, body, (size_t)blen, false) == 0)
 		r->body_sent = blen;
 }
 
@@ -966,7 +987,7 @@ send_file(struct request *r, const struct server *sv, int fd,
 	              type, (long long)st->st_size, date);
 	if (http_head_send(r, &h, body) < 0 || !body)
 		return S_OK;
-	r->body_sent = sendfile_all(1, fd, st->st_size);
+	r->body_sent = sendfile_all(r, fd, st->st_size);
 	return S_OK;
 }
 
@@ -1001,10 +1022,10 @@ struct entry {
 	bool dir, link;
 };
 
-/* A sink that either counts (fd < 0) or writes: the listing is made twice,
- * once for its Content-Length, once to send, in a fixed buffer. */
+/* A sink that either counts (no request) or sends: the listing is made
+ * twice, once for its Content-Length, once to send, in a fixed buffer. */
 struct out {
-	int fd;
+	const struct request *r;
 	off_t total;
 	size_t len;
 	bool failed;
@@ -1015,14 +1036,14 @@ static void
 out_put(struct out *o, const char *s, size_t n)
 {
 	o->total += (off_t)n;
-	if (o->fd < 0 || o->failed)
+	if (!o->r || o->failed)
 		return;
 	if (o->len + n > sizeof(o->buf)) {
-		o->failed = http_write_all(o->fd, o->buf, o->len) < 0;
+		o->failed = http_send(o->r, o->buf, o->len, false) < 0;
 		o->len = 0;
 	}
 	if (n > sizeof(o->buf))
-		o->failed = o->failed || http_write_all(o->fd, s, n) < 0;
+		o->failed = o->failed || http_send(o->r, s, n, false) < 0;
 	else
 		memcpy(o->buf + o->len, s, n), o->len += n;
 }
@@ -1079,8 +1100,8 @@ listing_body(struct out *o, const char *path, const struct entry *e, size_t n)
 		out_str(o, "</a></li>\n");
 	}
 	out_str(o, "</ul>\n<hr>\n</body>\n</html>\n");
-	if (o->fd >= 0 && !o->failed && o->len)
-		o->failed = http_write_all(o->fd, o->buf, o->len) < 0;
+	if (o->r && !o->failed && o->len)
+		o->failed = http_send(o->r, o->buf, o->len, false) < 0;
 }
 
 static int
@@ -1148,7 +1169,7 @@ read_entries(const struct server *sv, int dirfd, size_t *count)
 static enum status
 send_listing(struct request *r, const struct server *sv, int dirfd)
 {
-	struct out count = { .fd = -1 }, send = { .fd = 1 };
+	struct out count = { .r = NULL }, send = { .r = r };
 	struct entry *e;
 	struct head h;
 	size_t n = 0;
@@ -1203,7 +1224,6 @@ enum status
 http_serve_static(struct request *r, const struct server *sv)
 {
 	bool slash = r->path[strlen(r->path) - 1] == '/';
-	struct timeval send_timeout = { .tv_sec = sv->timeout };
 	struct stat st;
 	enum status s;
 	int fd;
@@ -1214,8 +1234,8 @@ http_serve_static(struct request *r, const struct server *sv)
 	}
 	if ((fd = http_open_beneath(sv, r->path, O_RDONLY | O_NONBLOCK)) < 0)
 		return errno_status(r);
-	if (r->out_sock)	/* a client that stops reading: give up after --timeout */
-		setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout));
+	if (r->out_sock)	/* see http_send */
+		fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
 	if (fstat(fd, &st) < 0)
 		s = S_INTERNAL_ERROR;
 	else if (S_ISDIR(st.st_mode))

@@ -106,6 +106,7 @@ struct request {
 	off_t body_sent;
 	char msg[MSG_MAX];		/* error page message, "" for the default */
 	time_t now;
+	int timeout;			/* --timeout, for the client's silences */
 };
 
 /* A response head being built. */
@@ -127,6 +128,7 @@ void http_head_add(struct head *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int http_head_send(struct request *r, struct head *h, bool body_follows);
 int http_write_all(int fd, const void *buf, size_t len);
+int http_send(const struct request *r, const void *buf, size_t len, bool more);
 const char *http_reason(int status);
 void http_date(time_t t, char out[30]);
 int http_open_beneath(const struct server *sv, const char *path, int flags);

@@ -197,6 +197,7 @@ url() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	exec 5<&-
+	# checked while the connection is still open: closing it would end it
 	[ -z "$(pgrep -P "$SERVER_PID")" ]
+	exec 5<&-
 }
