@@ -93,13 +93,16 @@ locate(struct request *r, const struct server *sv, struct cgi *c)
 }
 
 /* A "#!" script whose interpreter cannot start would exec into nothing
- * after the 200 went out: find out now, and answer 500 instead. */
+ * after the 200 went out: find out now, and answer 500 instead. The line
+ * is read as the kernel reads it: the name ends at a space, tab or newline,
+ * so a CR (a script saved with CRLF) is part of it, and fails here. */
 static enum status
 check_format(struct request *r, const struct server *sv, struct cgi *c)
 {
 	char buf[256], *interp;
 	int fd = http_open_beneath(sv, c->script_name, O_RDONLY | O_NONBLOCK);
 	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+	struct stat st;
 
 	if (fd >= 0)
 		close(fd);
@@ -114,27 +117,40 @@ check_format(struct request *r, const struct server *sv, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	}
 	interp = buf + 2 + strspn(buf + 2, " \t");
-	interp[strcspn(interp, " \t\r\n")] = '\0';
-	if (!*interp || faccessat(c->dirfd, interp, X_OK, AT_EACCESS) < 0) {
+	interp[strcspn(interp, " \t\n")] = '\0';
+	if (!*interp || fstatat(c->dirfd, interp, &st, 0) < 0 || !S_ISREG(st.st_mode) ||
+	    faccessat(c->dirfd, interp, X_OK, AT_EACCESS) < 0) {
 		http_set_msg(r, "CGI script interpreter cannot be run ('%.200s')", interp);
 		return S_INTERNAL_ERROR;
 	}
 	return S_NONE;
 }
 
-/* 404, 403 not a plain file, 403 not executable, 500 cannot start. */
+/* 404, 403 not a plain file, 403 not executable, 500 cannot start. The
+ * script is opened beneath the root like any file, and what execve will
+ * run ("./name" in its directory) must be that very file: a symlink that
+ * leads out of the root is not a script here. */
 static enum status
 check_script(struct request *r, const struct server *sv, struct cgi *c)
 {
-	struct stat st;
+	struct stat st, run;
+	int fd = c->name[0] ? http_open_beneath(sv, c->script_name, O_PATH) : -1;
 
-	if (fstatat(c->dirfd, c->name[0] ? c->name : ".", &st, 0) < 0) {
+	if (fd < 0 && c->name[0]) {
 		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
 		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
 	}
-	if (!c->name[0] || !S_ISREG(st.st_mode)) {
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
 		http_set_msg(r, "CGI script is not a plain file ('%.200s')", c->script_name);
 		return S_FORBIDDEN;
+	}
+	close(fd);
+	if (fstatat(c->dirfd, c->name, &run, 0) < 0 || run.st_dev != st.st_dev ||
+	    run.st_ino != st.st_ino) {
+		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
+		return S_NOT_FOUND;
 	}
 	if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
 		http_set_msg(r, "CGI script is not executable ('%.200s')", c->script_name);

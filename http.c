@@ -897,48 +897,69 @@ is_hidden(const struct server *sv, const char *path)
 	return strstr(path, "/.") != NULL;
 }
 
-/* The type of a file name by its last extension, as Python's guess_type. */
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Look ext up in mime.types as mapped (len bytes, no NUL: every scan is
+ * bounded by the line's end). "type ext ext ..." lines; '#' comments. */
+static bool
+mime_lookup(const char *map, size_t len, const char *ext, size_t elen,
+            char *out, size_t cap)
+{
+	const char *end = map + len, *eol;
+
+	for (const char *p = map; p < end; p = eol + 1) {
+		const char *w = p, *word;
+		size_t tlen;
+
+		if (!(eol = memchr(p, '\n', (size_t)(end - p))))
+			eol = end;
+		if (*p == '#')
+			continue;
+		while (w < eol && !is_blank(*w))
+			w++;
+		tlen = (size_t)(w - p);
+		while (w < eol) {
+			while (w < eol && is_blank(*w))
+				w++;
+			for (word = w; w < eol && !is_blank(*w); w++)
+				;
+			if ((size_t)(w - word) == elen && !strncasecmp(word, ext, elen) &&
+			    tlen > 0 && tlen < cap) {
+				memcpy(out, p, tlen);
+				out[tlen] = '\0';
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The type of a file name by its last extension, as Python's guess_type:
+ * the system's mime.types, then a built-in table, then octet-stream. */
 static void
 mime_type(const struct server *sv, const char *name, char *out, size_t cap)
 {
 	const char *base = strrchr(name, '/'), *ext;
-	char *map = MAP_FAILED;
 	struct stat st;
 	size_t elen;
+	void *map;
 
 	snprintf(out, cap, "application/octet-stream");
 	base = base ? base + 1 : name;
 	ext = strrchr(base, '.');
 	if (!ext || ext == base || !(elen = strlen(++ext)) || elen > 32)
 		return;
-	if (sv->mimefd >= 0 && fstat(sv->mimefd, &st) == 0 && st.st_size > 0)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-		           sv->mimefd, 0);
-	if (map != MAP_FAILED) {
-		const char *p = map, *end = map + st.st_size;
-		while (p < end) {
-			const char *eol = memchr(p, '\n', (size_t)(end - p));
-			const char *t, *w;
-			size_t tlen;
-			if (!eol)
-				eol = end;
-			t = p;
-			tlen = strcspn(t, " \t\n");
-			if (*p != '#' && (size_t)(eol - p) > tlen)
-				for (w = t + tlen; w < eol;) {
-					w += strspn(w, " \t");
-					size_t wlen = strcspn(w, " \t\n");
-					if (wlen == elen && !strncasecmp(w, ext, elen) &&
-					    tlen < cap) {
-						snprintf(out, cap, "%.*s", (int)tlen, t);
-						munmap(map, (size_t)st.st_size);
-						return;
-					}
-					w += wlen ? wlen : 1;
-				}
-			p = eol + 1;
-		}
+	if (sv->mimefd >= 0 && fstat(sv->mimefd, &st) == 0 && st.st_size > 0 &&
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+	                sv->mimefd, 0)) != MAP_FAILED) {
+		bool found = mime_lookup(map, (size_t)st.st_size, ext, elen, out, cap);
 		munmap(map, (size_t)st.st_size);
+		if (found)
+			return;
 	}
 	for (size_t i = 0; i < LEN(mime_fallback); i++)
 		if (!strcasecmp(ext, mime_fallback[i].ext))

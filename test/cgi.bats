@@ -339,3 +339,45 @@ no_fork() {
 	[ "$(grep -c '"GET /cgi-bin/fake-elf HTTP/1.0"' "$BATS_TEST_TMPDIR/log")" -eq 1 ]
 	grep -q 'cgiinetd: /cgi-bin/fake-elf: exec failed: Exec format error' "$BATS_TEST_TMPDIR/log"
 }
+
+@test "signals: ignored or blocked in the launcher, default in the script" {
+	status=0
+	printf 'GET /cgi-bin/signals.sh HTTP/1.0\r\n\r\n' >"$BATS_TEST_TMPDIR/in"
+	# the launcher ignores SIGPIPE, SIGHUP and SIGTERM, and blocks SIGUSR1
+	python3 -c '
+import os, signal, sys
+for s in (signal.SIGPIPE, signal.SIGHUP, signal.SIGTERM):
+    signal.signal(s, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+os.execv(sys.argv[1], sys.argv[1:])' "$CGIINETD" -l none -d "$WWW" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 0 ]
+	grep -qx 'SigIgn:	0000000000000000' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'SigBlk:	0000000000000000' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "a symlink in a CGI directory leading out of the root is no script (404)" {
+	# cgi-bin/env-link -> /usr/bin/env: would run any program as nobody
+	request 'GET /cgi-bin/env-link?sh HTTP/1.0\r\nContent-Length: 8\r\n\r\necho pwn'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	[[ "$output" != *pwn* ]]
+}
+
+@test "a symlink to a script in the same directory runs it" {
+	request 'GET /cgi-bin/cwd-link HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+}
+
+@test "--follow-symlinks lets a script symlink lead out of the root" {
+	request 'GET /cgi-bin/env-link HTTP/1.0\r\n\r\n' --follow-symlinks
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+}
+
+@test "a #! line ending in CR (a script saved with CRLF): 500, not an empty 200" {
+	request 'GET /cgi-bin/crlf.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
+}
+
+@test "a directory as #! interpreter: 500, not an empty 200" {
+	request 'GET /cgi-bin/dirinterp.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
+}

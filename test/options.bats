@@ -223,3 +223,67 @@ load helpers
 	run cgiinetd -d "$WWW" --chroot
 	[ "$status" -eq 2 ]
 }
+
+@test "as root: the default log is syslog, facility daemon, ident cgiinetd" {
+	running_as_root || skip "needs root (a private /dev in a mount namespace)"
+	command -v unshare >/dev/null || skip "no unshare"
+	local dev=$BATS_TEST_TMPDIR/dev
+	mkdir "$dev"
+	touch "$dev/null"
+	python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o666)	# as /dev/log is: cgiinetd sends as nobody
+open(sys.argv[1] + ".ready", "w").close()
+s.settimeout(10)
+with open(sys.argv[2], "wb") as f:
+    f.write(s.recv(4096))' "$dev/log" "$BATS_TEST_TMPDIR/syslog" &
+	local listener=$!
+	while [ ! -e "$dev/log.ready" ]; do sleep 0.02; done
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' >"$BATS_TEST_TMPDIR/in"
+	unshare -m sh -c 'mount --bind /dev/null "$1/null" && mount --bind "$1" /dev && exec "$2" -d "$3" <"$4" >/dev/null' \
+		sh "$dev" "$CGIINETD" "$WWW" "$BATS_TEST_TMPDIR/in"
+	wait "$listener"
+	grep -Eq '^<30>.* cgiinetd\[[0-9]+\]: 127\.0\.0\.1 - - \[.*\] "GET /hello.txt HTTP/1.0" 200 6 "-" "-"$' "$BATS_TEST_TMPDIR/syslog"
+}
+
+@test "make install puts the binary and the man page under DESTDIR/PREFIX; uninstall removes them" {
+	local dest=$BATS_TEST_TMPDIR/dest
+	make -s -C "$BATS_TEST_DIRNAME/.." install DESTDIR="$dest" PREFIX=/usr >/dev/null
+	[ -x "$dest/usr/sbin/cgiinetd" ]
+	[ -f "$dest/usr/share/man/man8/cgiinetd.8" ]
+	"$dest/usr/sbin/cgiinetd" --version | grep -q '^cgiinetd '
+	make -s -C "$BATS_TEST_DIRNAME/.." uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null
+	[ ! -e "$dest/usr/sbin/cgiinetd" ]
+	[ ! -e "$dest/usr/share/man/man8/cgiinetd.8" ]
+}
+
+# with_mime_types FILE REQUEST: the answer when /etc/mime.types is FILE
+# (bind-mounted over it in a private mount namespace; needs root)
+with_mime_types() {
+	printf '%b' "$2" >"$BATS_TEST_TMPDIR/in"
+	unshare -m sh -c 'mount --bind "$1" /etc/mime.types && exec "$2" -l none -d "$3" <"$4"' \
+		sh "$1" "$CGIINETD" "$WWW" "$BATS_TEST_TMPDIR/in" | tr -d '\r'
+}
+
+@test "as root: mime.types is read to its last byte, even with no final newline" {
+	running_as_root && command -v unshare >/dev/null || skip "needs root and unshare"
+	local types=$BATS_TEST_TMPDIR/mime.types
+	# exactly one page, ending in the entry looked for, with no newline
+	{ printf '# test\r\ntext/x-first\tzzfirst other\r\n'; head -c 4000 /dev/zero | tr '\0' '#'
+	  printf '\n'; } >"$types"
+	printf 'text/x-last   %s zzqx' "$(head -c $((4096 - $(stat -c %s "$types") - 19)) /dev/zero | tr '\0' 'a')" >>"$types"
+	[ "$(stat -c %s "$types")" -eq 4096 ]
+	run with_mime_types "$types" 'GET /blob.zzqx HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'\nContent-Type: text/x-last\n'* ]]
+}
+
+@test "as root: without a usable mime.types the built-in table answers" {
+	running_as_root && command -v unshare >/dev/null || skip "needs root and unshare"
+	: >"$BATS_TEST_TMPDIR/empty"
+	run with_mime_types "$BATS_TEST_TMPDIR/empty" 'GET /data.json HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'\nContent-Type: application/json\n'* ]]
+	run with_mime_types "$BATS_TEST_TMPDIR/empty" 'GET /blob.zzqx HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'\nContent-Type: application/octet-stream\n'* ]]
+}

@@ -1,0 +1,2 @@
+#!/usr
+echo dir
