@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <ctype.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -409,9 +411,10 @@ make_argv(struct request *r, struct cgi *c)
 /* ---- the request body -------------------------------------------------------- */
 
 /* A buffered reader of fd 0 for a chunked body: here the body is ours to
- * consume. Each wait for data is bounded by --timeout. */
+ * consume. Each wait is bounded by --timeout, the whole by --cgi-timeout. */
 struct reader {
 	int timeout;
+	long long deadline;	/* ms on the monotonic clock, 0: none */
 	size_t pos, len;
 	char buf[16384];
 };
@@ -419,20 +422,24 @@ struct reader {
 static enum status
 rd_fill(struct reader *rd)
 {
-	struct pollfd p = { .fd = 0, .events = POLLIN };
-	ssize_t n;
+	while (rd->pos == rd->len) {
+		struct pollfd p = { .fd = 0, .events = POLLIN };
+		long long wait = rd->timeout * 1000LL, left;
+		ssize_t n;
 
-	if (rd->pos < rd->len)
-		return S_NONE;
-	if (poll(&p, 1, rd->timeout * 1000) == 0)
-		return S_REQUEST_TIMEOUT;
-	do
-		n = read(0, rd->buf, sizeof(rd->buf));
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return S_BAD_REQUEST;	/* the body ended early */
-	rd->pos = 0;
-	rd->len = (size_t)n;
+		if (rd->deadline && (left = rd->deadline - http_now_ms()) < wait)
+			wait = left > 0 ? left : 0;
+		if ((n = poll(&p, 1, (int)wait)) == 0)
+			return S_REQUEST_TIMEOUT;
+		if (n > 0)
+			n = read(0, rd->buf, sizeof(rd->buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return S_BAD_REQUEST;	/* the body ended early */
+		rd->pos = 0;
+		rd->len = (size_t)n;
+	}
 	return S_NONE;
 }
 
@@ -504,6 +511,8 @@ spool_chunked(struct request *r, const struct server *sv, int fd)
 	enum status s;
 
 	rd = (struct reader){ .timeout = sv->timeout };
+	if (sv->cgi_timeout)
+		rd.deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
 	for (;;) {
 		if ((s = rd_line(&rd, line, sizeof(line))) || (s = chunk_size(line, &size)))
 			return s;
@@ -525,6 +534,20 @@ spool_chunked(struct request *r, const struct server *sv, int fd)
 	return S_NONE;
 }
 
+/* An anonymous file for the body: on disk where there is one to hold up
+ * to --max-body, else in memory (in a chroot without /tmp, say). */
+static int
+spool_file(void)
+{
+	static const char *const dirs[] = { "/var/tmp", "/tmp" };
+	int fd;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if ((fd = open(dirs[i], O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+			return fd;
+	return memfd_create("cgiinetd-body", MFD_CLOEXEC);
+}
+
 static enum status
 read_body(struct request *r, const struct server *sv)
 {
@@ -536,7 +559,7 @@ read_body(struct request *r, const struct server *sv)
 		return S_CLOSED;
 	if (!r->chunked)
 		return S_NONE;
-	if ((fd = memfd_create("cgiinetd-body", MFD_CLOEXEC)) < 0)
+	if ((fd = spool_file()) < 0)
 		return S_INTERNAL_ERROR;
 	if (!(s = spool_chunked(r, sv, fd)) &&
 	    (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0))
@@ -597,38 +620,94 @@ head_end(const char *b, size_t len)
 	return 0;
 }
 
-/* HEAD, the one case that forks: the script writes into a pipe; its head
- * goes to the client as written, its body nowhere (RFC 3875 4.3.3). Exits
- * with the script's status. */
+/* Whether the process behind pidfd ends within ms. */
+static bool
+exits_within(int pidfd, long long ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int n;
+
+	while ((n = poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms)) < 0 && errno == EINTR)
+		;
+	return n > 0;
+}
+
+/* Reap the script, waiting until the deadline (0: none; 1: long past).
+ * Past it, SIGTERM to its whole process group, SIGKILL 2 s later: nothing
+ * of it is left behind. */
+static int
+reap(pid_t pid, long long deadline)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), st = 0;
+	long long left = deadline - http_now_ms();
+
+	if (deadline && (pidfd < 0 || left <= 0 || !exits_within(pidfd, left))) {
+		kill(-pid, SIGTERM);
+		if (pidfd >= 0)
+			exits_within(pidfd, 2000);
+		kill(-pid, SIGKILL);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return st;
+}
+
+/* One read of the script's output, waiting until the deadline at most:
+ * the bytes read, 0 at EOF, -1 past the deadline or on an error. */
+static ssize_t
+read_by(int fd, char *buf, size_t cap, long long deadline)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long long left = deadline ? deadline - http_now_ms() : -1;
+		ssize_t n;
+		int ready;
+
+		if (deadline && left <= 0)
+			return -1;
+		ready = poll(&p, 1, deadline ? (int)left : -1);
+		if (ready == 0 || (ready < 0 && errno == EINTR))
+			continue;
+		if (ready < 0)
+			return -1;
+		if ((n = read(fd, buf, cap)) >= 0 || errno != EINTR)
+			return n;
+	}
+}
+
+/* HEAD, the one case that forks: the script, in a process group of its
+ * own, writes into a pipe; its head goes to the client as written, its
+ * body nowhere (RFC 3875 4.3.3). Exits with the script's status. */
 static noreturn void
 relay_head(const struct server *sv, const struct cgi *c, const char *path)
 {
 	static char buf[HEAD_MAX];
+	long long deadline = sv->cgi_timeout ? http_now_ms() + sv->cgi_timeout * 1000LL : 0;
 	size_t len = 0, end = 0;
-	int p[2], st = 0;
+	ssize_t n = 0;
+	int p[2], st;
 	pid_t pid;
-	ssize_t n;
 
 	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		_exit(3);
 	if (pid == 0) {
+		setpgid(0, 0);
 		dup2(p[1], 1);
 		exec_setup(sv, c);
 		execve(path, c->argv, c->envp);
 		_exit(127);
 	}
+	setpgid(pid, pid);
 	close(p[1]);
-	alarm((unsigned)sv->cgi_timeout);
 	while (!end && len < sizeof(buf) &&
-	       (n = read(p[0], buf + len, sizeof(buf) - len)) > 0) {
-		len += (size_t)n;
-		end = head_end(buf, len);
-	}
+	       (n = read_by(p[0], buf + len, sizeof(buf) - len, deadline)) > 0)
+		end = head_end(buf, len += (size_t)n);
 	(void)http_write_all(1, buf, end ? end : len);
-	while (read(p[0], buf, sizeof(buf)) > 0)
-		;	/* the body, discarded */
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	while (n > 0)		/* the body, discarded */
+		n = read_by(p[0], buf, sizeof(buf), deadline);
+	st = reap(pid, n < 0 ? 1 : deadline);
 	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 

@@ -188,8 +188,8 @@ sendfile_all(const struct request *r, int fd, off_t len)
 	return off;
 }
 
-static long long
-now_ms(void)
+long long
+http_now_ms(void)
 {
 	struct timespec ts;
 
@@ -201,7 +201,7 @@ static enum status
 wait_readable(int fd, long long deadline)
 {
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - http_now_ms();
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int n;
 
@@ -316,7 +316,7 @@ read_some(enum kind kind, char *buf, size_t room, long long deadline,
 enum status
 http_read_head(struct request *r, int timeout)
 {
-	long long deadline = now_ms() + (long long)timeout * 1000;
+	long long deadline = http_now_ms() + (long long)timeout * 1000;
 	struct scan sc = { 0 };
 	struct stat st;
 	enum kind kind = K_STREAM;

@@ -131,6 +131,7 @@ int http_write_all(int fd, const void *buf, size_t len);
 int http_send(const struct request *r, const void *buf, size_t len, bool more);
 const char *http_reason(int status);
 void http_date(time_t t, char out[30]);
+long long http_now_ms(void);
 int http_open_beneath(const struct server *sv, const char *path, int flags);
 void http_set_msg(struct request *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

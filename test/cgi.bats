@@ -381,3 +381,45 @@ os.execv(sys.argv[1], sys.argv[1:])' "$CGIINETD" -l none -d "$WWW" <"$BATS_TEST_
 	request 'GET /cgi-bin/dirinterp.sh HTTP/1.0\r\n\r\n'
 	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
 }
+
+@test "HEAD: a script that ignores SIGALRM and SIGTERM is killed with its group" {
+	local root
+	root=$(scratch_root)
+	printf '#!/bin/sh\ntrap "" ALRM TERM\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nsleep 31.4159 &\nexec sleep 31.4159\n' >"$root/cgi-bin/stubborn.sh"
+	chmod 755 "$root/cgi-bin/stubborn.sh"
+	status=0
+	printf 'HEAD /cgi-bin/stubborn.sh HTTP/1.0\r\n\r\n' | timeout 20 env -i "$CGIINETD" -l none -d "$root" --cgi-timeout 1 >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 137 ]	# SIGKILL, 2 s after the ignored SIGTERM
+	grep -q '^Content-Type: text/plain' "$BATS_TEST_TMPDIR/out"
+	sleep 0.2
+	! pgrep -f 'sleep 31.4159'
+}
+
+@test "HEAD: a script that closes its output and lingers is ended at --cgi-timeout" {
+	local root
+	root=$(scratch_root)
+	printf '#!/bin/sh\ntrap "" ALRM\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nexec >&-\nexec sleep 27.1828\n' >"$root/cgi-bin/closer.sh"
+	chmod 755 "$root/cgi-bin/closer.sh"
+	status=0
+	printf 'HEAD /cgi-bin/closer.sh HTTP/1.0\r\n\r\n' | timeout 20 env -i "$CGIINETD" -l none -d "$root" --cgi-timeout 1 >/dev/null || status=$?
+	[ "$status" -eq 143 ]	# SIGTERM at the deadline
+	sleep 0.2
+	! pgrep -f 'sleep 27.1828'
+}
+
+@test "chunked body dripping in: 408 at --cgi-timeout, however steady the drip" {
+	status=0
+	{ printf 'POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n'
+	  for i in 1 2 3 4 5 6 7 8; do printf x; sleep 0.5; done; } |
+		timeout 10 env -i "$CGIINETD" -l none -d "$WWW" -t 1 --cgi-timeout 2 >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 4 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 408 Request Timeout'
+}
+
+@test "chunked body stalling: 408 after --timeout of silence" {
+	status=0
+	{ printf 'POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab'; sleep 4; } |
+		timeout 10 env -i "$CGIINETD" -l none -d "$WWW" -t 1 >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 4 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 408 Request Timeout'
+}
