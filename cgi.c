@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -592,18 +593,28 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 static void
 exec_setup(const struct server *sv, const struct cgi *c)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
+	/* Through the system calls: glibc's wrappers will not touch signals 32
+	 * and 33, its own, which a launcher may still have left ignored. An
+	 * all-zero kernel sigaction is SIG_DFL with no flags on every ABI. */
+	static const unsigned long zero[16];
+	const size_t setsize = 8;	/* the kernel's sigset: 64 signals */
 
 	if (sv->log == LOG_TO_FILE)
 		dup2(sv->logfd, 2);
-	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, zero, NULL, setsize);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL, setsize);
 	if (fchdir(c->dirfd) < 0)
 		_exit(3);
-	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);	/* still usable if execve fails */
+	/* close-on-exec, not closed: still usable if execve fails */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {	/* before Linux 5.11 */
+		struct rlimit rl;
+		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ?
+		          (int)rl.rlim_cur : 65536;
+		for (int fd = 3; fd < max; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
 	alarm((unsigned)sv->cgi_timeout);
 }
 

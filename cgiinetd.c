@@ -77,22 +77,29 @@ static const char usage_text[] =
 	"      --proxy-protocol  expect a PROXY header (not implemented yet)\n"
 	"      --help, --version\n";
 
-/* Before the log is set up, and with no socket to answer: stderr, exit 2. */
-static noreturn void
-usage_error(const char *fmt, ...)
+/* A bad command line: one line on stderr and exit 2; when standard output
+ * is a socket, the client gets a 500 page and syslog the message. */
+static noreturn void __attribute__((format(printf, 2, 3)))
+usage_error(struct request *r, const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fputs("cgiinetd: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'cgiinetd --help'.\n", stderr);
+	if (r->out_sock) {
+		syslog(LOG_DAEMON | LOG_ERR, "cgiinetd: %s", msg);
+		http_send_error(r, S_INTERNAL_ERROR);
+	} else {
+		fprintf(stderr, "cgiinetd: %s\nTry 'cgiinetd --help'.\n", msg);
+	}
 	exit(2);
 }
 
 static long long
-parse_number(const char *s, const char *what, long long min, long long max)
+parse_number(struct request *r, const char *s, const char *what, long long min,
+             long long max)
 {
 	char *end;
 	long long n;
@@ -100,13 +107,13 @@ parse_number(const char *s, const char *what, long long min, long long max)
 	errno = 0;
 	n = strtoll(s, &end, 10);
 	if (errno || end == s || *end || n < min || n > max)
-		usage_error("%s must be a number from %lld to %lld: '%s'",
+		usage_error(r, "%s must be a number from %lld to %lld: '%s'",
 		            what, min, max, s);
 	return n;
 }
 
 static void
-parse_cgi_dirs(struct server *sv, char *list)
+parse_cgi_dirs(struct request *r, struct server *sv, char *list)
 {
 	char *save = NULL;
 
@@ -116,39 +123,39 @@ parse_cgi_dirs(struct server *sv, char *list)
 		while (n > 1 && d[n - 1] == '/')
 			d[--n] = '\0';
 		if (d[0] != '/' || n < 2 || strstr(d, "/.") || strstr(d, "//"))
-			usage_error("a CGI directory is a URL path like /cgi-bin: '%s'", d);
+			usage_error(r, "a CGI directory is a URL path like /cgi-bin: '%s'", d);
 		if (sv->ncgi_dirs == CGI_DIRS_MAX)
-			usage_error("at most %d CGI directories", CGI_DIRS_MAX);
+			usage_error(r, "at most %d CGI directories", CGI_DIRS_MAX);
 		sv->cgi_dirs[sv->ncgi_dirs++] = d;
 	}
 	if (sv->ncgi_dirs == 0)
-		usage_error("--cgi-dirs needs at least one directory");
+		usage_error(r, "--cgi-dirs needs at least one directory");
 }
 
 static void
-add_extra_env(struct server *sv, const char *arg)
+add_extra_env(struct request *r, struct server *sv, const char *arg)
 {
 	size_t n = strcspn(arg, "=");
 	char *v;
 
 	if (n == 0 || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	                          "0123456789_") != n || (arg[0] >= '0' && arg[0] <= '9'))
-		usage_error("-e takes NAME or NAME=VALUE: '%s'", arg);
+		usage_error(r, "-e takes NAME or NAME=VALUE: '%s'", arg);
 	if (sv->nextra_env == EXTRA_ENV_MAX)
-		usage_error("at most %d -e options", EXTRA_ENV_MAX);
+		usage_error(r, "at most %d -e options", EXTRA_ENV_MAX);
 	if (!arg[n]) {		/* NAME alone: pass the server's own value */
 		const char *val = getenv(arg);
 		if (!val)
 			return;
 		if (asprintf(&v, "%s=%s", arg, val) < 0)
-			usage_error("out of memory");
+			usage_error(r, "out of memory");
 		arg = v;
 	}
 	sv->extra_env[sv->nextra_env++] = arg;
 }
 
 static void
-parse_log(struct server *sv, const char *dest)
+parse_log(struct request *r, struct server *sv, const char *dest)
 {
 	if (!strcmp(dest, "syslog"))
 		sv->log = LOG_TO_SYSLOG;
@@ -159,11 +166,11 @@ parse_log(struct server *sv, const char *dest)
 	else if (dest[0])
 		sv->log = LOG_TO_FILE, sv->log_path = dest;
 	else
-		usage_error("--log takes syslog, stderr, none or a file");
+		usage_error(r, "--log takes syslog, stderr, none or a file");
 }
 
 static void
-parse_options(struct server *sv, int argc, char *argv[])
+parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 {
 	static char default_dirs[] = "/cgi-bin,/htbin";
 	int c;
@@ -172,35 +179,35 @@ parse_options(struct server *sv, int argc, char *argv[])
 	                       .cgi_timeout = 300, .max_body = 1LL << 30,
 	                       .listing = true, .rootfd = -1, .logfd = -1,
 	                       .mimefd = -1 };
-	parse_cgi_dirs(sv, default_dirs);
+	parse_cgi_dirs(r, sv, default_dirs);
 	while ((c = getopt_long(argc, argv, "d:c:u:t:Pl:e:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd': sv->docroot = optarg; break;
-		case 'c': parse_cgi_dirs(sv, optarg); break;
+		case 'c': parse_cgi_dirs(r, sv, optarg); break;
 		case 'u': sv->user = optarg; break;
-		case 't': sv->timeout = (int)parse_number(optarg, "--timeout", 1, 86400); break;
+		case 't': sv->timeout = (int)parse_number(r, optarg, "--timeout", 1, 86400); break;
 		case OPT_CGI_TIMEOUT:
-			sv->cgi_timeout = (int)parse_number(optarg, "--cgi-timeout", 0, 86400 * 7);
+			sv->cgi_timeout = (int)parse_number(r, optarg, "--cgi-timeout", 0, 86400 * 7);
 			break;
-		case 'P': usage_error("--parse-headers is not implemented yet");
+		case 'P': usage_error(r, "--parse-headers is not implemented yet");
 		case OPT_CHROOT: sv->chroot = true; break;
 		case OPT_FOLLOW: sv->follow_symlinks = true; break;
 		case OPT_NO_LISTING: sv->listing = false; break;
-		case 'l': parse_log(sv, optarg); break;
-		case 'e': add_extra_env(sv, optarg); break;
+		case 'l': parse_log(r, sv, optarg); break;
+		case 'e': add_extra_env(r, sv, optarg); break;
 		case OPT_PASS_AUTH: sv->pass_auth = true; break;
 		case OPT_MAX_BODY:
-			sv->max_body = parse_number(optarg, "--max-body", 0, 1LL << 50);
+			sv->max_body = parse_number(r, optarg, "--max-body", 0, 1LL << 50);
 			break;
 		case OPT_DOTFILES: sv->dotfiles = true; break;
-		case OPT_PROXY: usage_error("--proxy-protocol is not implemented yet");
+		case OPT_PROXY: usage_error(r, "--proxy-protocol is not implemented yet");
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: puts("cgiinetd " VERSION); exit(0);
-		default: usage_error("unknown option");
+		default: usage_error(r, "unknown option");
 		}
 	}
 	if (optind < argc - 1 || (optind < argc && sv->docroot))
-		usage_error("one document root, as -d DIR or as the operand");
+		usage_error(r, "one document root, as -d DIR or as the operand");
 	if (optind < argc)
 		sv->docroot = argv[optind];
 	if (!sv->docroot)
@@ -429,8 +436,8 @@ secure(struct server *sv, char *err, size_t errsz)
 		                strerror(errno)), -1;
 	sv->mimefd = open("/etc/mime.types", O_RDONLY | O_CLOEXEC);
 	if (sv->log == LOG_TO_FILE &&
-	    (sv->logfd = open(sv->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	                      0640)) < 0)
+	    (sv->logfd = open(sv->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	                      O_NOFOLLOW | O_NOCTTY, 0640)) < 0)
 		return snprintf(err, errsz, "log file '%s': %s", sv->log_path,
 		                strerror(errno)), -1;
 	if (sv->log == LOG_TO_SYSLOG)	/* connect now if a chroot will hide /dev/log */
@@ -510,13 +517,13 @@ main(int argc, char *argv[])
 	enum status s;
 
 	setup_fds(&r);
-	parse_options(&sv, argc, argv);
 	r.now = time(NULL);
-	r.timeout = sv.timeout;
 	r.content_length = -1;
+	parse_options(&r, &sv, argc, argv);
+	r.timeout = sv.timeout;
 	if (secure(&sv, err, sizeof(err)) < 0) {
 		if (!r.out_sock)
-			usage_error("%s", err);
+			usage_error(&r, "%s", err);
 		log_error(&sv, "%s", err);
 		http_send_error(&r, S_INTERNAL_ERROR);
 		return 2;

@@ -573,6 +573,8 @@ parse_transfer_coding(struct request *r)
 		     tok = strtok_r(NULL, ",", &save)) {
 			tok += strspn(tok, " \t");
 			tok[strcspn(tok, " \t")] = '\0';
+			if (!*tok)
+				continue;	/* empty list elements are ignored */
 			if (r->chunked)
 				return S_BAD_REQUEST;	/* chunked not last */
 			if (strcasecmp(tok, "chunked")) {
@@ -1142,10 +1144,28 @@ free_entries(struct entry *e, size_t n)
 	free(e);
 }
 
+/* Whether name in the directory at path is, or leads to, a directory: a
+ * symlink is followed only as far as it stays beneath the root. */
+static bool
+entry_is_dir(const struct server *sv, const char *path, const char *name,
+             unsigned char type)
+{
+	char full[REQ_LINE_MAX + 2 + NAME_MAX + 1];
+	int fd;
+
+	if (type != DT_LNK && type != DT_UNKNOWN)
+		return type == DT_DIR;
+	snprintf(full, sizeof(full), "%s%s", path, name);
+	if ((fd = http_open_beneath(sv, full, O_PATH | O_DIRECTORY)) < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* Read the directory: names, whether each is (or leads to) a directory,
  * whether it is a symlink; dot-names left out as they are not served. */
 static struct entry *
-read_entries(const struct server *sv, int dirfd, size_t *count)
+read_entries(const struct server *sv, const char *path, int dirfd, size_t *count)
 {
 	DIR *d;
 	struct dirent *de;
@@ -1175,8 +1195,7 @@ read_entries(const struct server *sv, int dirfd, size_t *count)
 		e[n].link = de->d_type == DT_LNK || (de->d_type == DT_UNKNOWN &&
 		            fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		            S_ISLNK(st.st_mode));
-		e[n].dir = de->d_type == DT_DIR || ((e[n].link || de->d_type == DT_UNKNOWN) &&
-		           fstatat(dirfd, de->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode));
+		e[n].dir = entry_is_dir(sv, path, de->d_name, de->d_type);
 		n++;
 	}
 	closedir(d);
@@ -1199,7 +1218,7 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 		http_set_msg(r, "No permission to list directory");
 		return S_FORBIDDEN;
 	}
-	if (!(e = read_entries(sv, dirfd, &n))) {
+	if (!(e = read_entries(sv, r->path, dirfd, &n))) {
 		http_set_msg(r, "No permission to list directory");
 		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;
 	}
@@ -1240,6 +1259,40 @@ serve_directory(struct request *r, const struct server *sv, int dirfd)
 	return send_listing(r, sv, dirfd);
 }
 
+/* Whether a directory on the way to path is a CGI directory under another
+ * name (a symlink, a case-folding file system): then path is a script's
+ * source, never to be served. Compared by device and inode. */
+static bool
+under_cgi_dir(const struct server *sv, const char *path)
+{
+	struct stat cgi[CGI_DIRS_MAX], st;
+	size_t ncgi = 0;
+	char prefix[REQ_LINE_MAX + 2];
+
+	for (const char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		int fd;
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
+		if (ncgi == 0)	/* the CGI directories, looked up when first needed */
+			for (size_t i = 0; i < sv->ncgi_dirs; i++)
+				if ((fd = http_open_beneath(sv, sv->cgi_dirs[i], O_PATH)) >= 0) {
+					if (fstat(fd, &cgi[ncgi]) == 0)
+						ncgi++;
+					close(fd);
+				}
+		if (ncgi == 0)
+			return false;
+		if ((fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
+			return false;
+		if (fstat(fd, &st) < 0)
+			st.st_ino = 0;
+		close(fd);
+		for (size_t i = 0; i < ncgi; i++)
+			if (st.st_dev == cgi[i].st_dev && st.st_ino == cgi[i].st_ino)
+				return true;
+	}
+	return false;
+}
+
 /* GET or HEAD of anything that is not a script. */
 enum status
 http_serve_static(struct request *r, const struct server *sv)
@@ -1249,7 +1302,7 @@ http_serve_static(struct request *r, const struct server *sv)
 	enum status s;
 	int fd;
 
-	if (is_hidden(sv, r->path)) {
+	if (is_hidden(sv, r->path) || under_cgi_dir(sv, r->path)) {
 		http_set_msg(r, "File not found");
 		return S_NOT_FOUND;
 	}

@@ -287,3 +287,11 @@ with_mime_types() {
 	run with_mime_types "$BATS_TEST_TMPDIR/empty" 'GET /blob.zzqx HTTP/1.0\r\n\r\n'
 	[[ "$output" == *$'\nContent-Type: application/octet-stream\n'* ]]
 }
+
+@test "-l FILE that is a symlink is refused (O_NOFOLLOW): exit 2" {
+	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/log"
+	run cgiinetd -d "$WWW" -l "$BATS_TEST_TMPDIR/log" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"log file"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/target" ]
+}

@@ -201,3 +201,9 @@ url() {
 	[ -z "$(pgrep -P "$SERVER_PID")" ]
 	exec 5<&-
 }
+
+@test "socket: a bad option is a 500 page for the client, not silence" {
+	serve -l none -d "$WWW" --timeout 0
+	run curl -sS -o /dev/null -w '%{http_code}' "$(url /hello.txt)"
+	[ "$output" = 500 ]
+}

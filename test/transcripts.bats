@@ -440,3 +440,19 @@ load helpers
 	transcript version-0 3
 }
 
+@test "a script's source through a symlink to the CGI directory: 404" {
+	transcript cgi-source-via-alias 1
+}
+
+@test "a script's source through a nested alias of a CGI sub-directory: 404" {
+	transcript cgi-source-via-nested-alias 1
+}
+
+@test "a CGI directory listed through an alias: 404" {
+	transcript cgi-dir-listing-via-alias 1
+}
+
+@test "a Transfer-Encoding of empty list elements only: 400" {
+	transcript te-empty-list 1
+}
+
