@@ -86,22 +86,29 @@ static const struct {
 
 static const char *const index_names[] = { "index.html", "index.htm" };
 
+/* The table's entry for a status, if it has one. */
+static const struct status_text *
+status_entry(int status)
+{
+	if (status < 100 || status >= (int)LEN(status_text))
+		return NULL;
+	return status_text[status].reason ? &status_text[status] : NULL;
+}
+
 const char *
 http_reason(int status)
 {
-	if (status > 0 && (size_t)status < LEN(status_text) &&
-	    status_text[status].reason)
-		return status_text[status].reason;
-	return "Unknown";
+	const struct status_text *t = status_entry(status);
+
+	return t ? t->reason : "Unknown";
 }
 
 static const char *
 explanation(int status)
 {
-	if (status > 0 && (size_t)status < LEN(status_text) &&
-	    status_text[status].explain)
-		return status_text[status].explain;
-	return "";
+	const struct status_text *t = status_entry(status);
+
+	return t ? t->explain : "";
 }
 
 void
