@@ -316,7 +316,7 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REMOTE_ADDR", r->peer_addr);
 	env_add(e, sv, "REMOTE_PORT", r->peer_port);
 	env_add(e, sv, "REMOTE_HOST", r->peer_addr);
-	env_add(e, sv, "CONTENT_TYPE", http_field(r, "Content-Type"));
+	env_add(e, sv, "CONTENT_TYPE", r->redirected ? NULL : http_field(r, "Content-Type"));
 	snprintf(buf, sizeof(buf), "%lld", (long long)r->content_length);
 	env_add(e, sv, "CONTENT_LENGTH", r->content_length >= 0 ? buf : NULL);
 	if (auth) {
@@ -335,8 +335,8 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 		inherited += strlen(*v) + 1;
 	e.cap = HDR_FIELDS_MAX + EXTRA_ENV_MAX + 64 + inherited / 2;
 	e.size = 2 * HEAD_MAX + 8 * (sizeof(r->path) + sizeof(sv->docroot_abs));
-	e.vars = calloc(e.cap, sizeof(*e.vars));
-	e.buf = malloc(e.size);
+	c->envp = e.vars = calloc(e.cap, sizeof(*e.vars));
+	c->envbuf = e.buf = malloc(e.size);
 	if (!e.vars || !e.buf)
 		return S_INTERNAL_ERROR;
 	for (size_t i = 0; i < sv->nextra_env; i++)
@@ -349,7 +349,6 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	}
 	e.vars[e.n] = NULL;
-	c->envp = e.vars;
 	return S_NONE;
 }
 
@@ -396,7 +395,7 @@ make_argv(struct request *r, struct cgi *c)
 	if (words == 1 && !(r->query && *r->query && !strchr(r->query, '=') &&
 	                    (r->method == M_GET || r->method == M_HEAD)))
 		return S_NONE;
-	if (!(q = strdup(r->query)))
+	if (!(c->words = q = strdup(r->query)))
 		return S_INTERNAL_ERROR;
 	for (char *w = strtok_r(q, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
 		if (!decode_word(w) || w[0] == '-') {
@@ -587,6 +586,21 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 	return S_NONE;
 }
 
+/* What cgi_prepare allocated, for the paths that go on after the script. */
+void
+cgi_free(struct cgi *c)
+{
+	if (c->argv)
+		free(c->argv[0]);
+	free(c->argv);
+	free(c->words);
+	free(c->envp);
+	free(c->envbuf);
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	*c = (struct cgi){ .dirfd = -1 };
+}
+
 /* The exec contract: fds 0/1 the connection, 2 the log or what it was,
  * nothing else open; signals default and unblocked; cwd the script's
  * directory; the alarm armed (it survives execve). */
@@ -688,38 +702,267 @@ read_by(int fd, char *buf, size_t cap, long long deadline)
 	}
 }
 
-/* HEAD, the one case that forks: the script, in a process group of its
- * own, writes into a pipe; its head goes to the client as written, its
- * body nowhere (RFC 3875 4.3.3). Exits with the script's status. */
-static noreturn void
-relay_head(const struct server *sv, const struct cgi *c, const char *path)
+/* Start the script with its stdout a pipe, in a process group of its own
+ * (so that a timeout can end all of it): its pid, the pipe's end in *out. */
+static pid_t
+spawn(const struct server *sv, const struct cgi *c, const char *path, int *out)
 {
-	static char buf[HEAD_MAX];
-	long long deadline = sv->cgi_timeout ? http_now_ms() + sv->cgi_timeout * 1000LL : 0;
-	size_t len = 0, end = 0;
-	ssize_t n = 0;
-	int p[2], st;
+	int p[2];
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
-		_exit(3);
-	if (pid == 0) {
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	if ((pid = fork()) == 0) {
 		setpgid(0, 0);
 		dup2(p[1], 1);
 		exec_setup(sv, c);
 		execve(path, c->argv, c->envp);
 		_exit(127);
 	}
-	setpgid(pid, pid);
 	close(p[1]);
-	while (!end && len < sizeof(buf) &&
-	       (n = read_by(p[0], buf + len, sizeof(buf) - len, deadline)) > 0)
-		end = head_end(buf, len += (size_t)n);
+	if (pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	setpgid(pid, pid);	/* as the child does: whichever runs first */
+	*out = p[0];
+	return pid;
+}
+
+static int
+exit_status(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static long long
+deadline_of(const struct server *sv)
+{
+	return sv->cgi_timeout ? http_now_ms() + sv->cgi_timeout * 1000LL : 0;
+}
+
+/* Read the script's output until its head is complete: the head's length,
+ * 0 if the output ended first or outgrew buf; *len is what was read, *n the
+ * last read (-1 past the deadline). */
+static size_t
+read_head(int fd, char *buf, size_t cap, size_t *len, ssize_t *n, long long deadline)
+{
+	size_t end = 0;
+
+	*len = 0;
+	while (!end && *len < cap && (*n = read_by(fd, buf + *len, cap - *len, deadline)) > 0)
+		end = head_end(buf, *len += (size_t)*n);
+	return end;
+}
+
+/* HEAD in direct mode, the one case that forks there: the script's head
+ * goes to the client as written, its body nowhere (RFC 3875 4.3.3). Exits
+ * with the script's status. */
+static noreturn void
+relay_head(const struct server *sv, const struct cgi *c, const char *path)
+{
+	static char buf[HEAD_MAX];
+	long long deadline = deadline_of(sv);
+	size_t len, end;
+	ssize_t n = 0;
+	int fd;
+	pid_t pid = spawn(sv, c, path, &fd);
+
+	if (pid < 0)
+		_exit(3);
+	end = read_head(fd, buf, sizeof(buf), &len, &n, deadline);
 	(void)http_write_all(1, buf, end ? end : len);
 	while (n > 0)		/* the body, discarded */
-		n = read_by(p[0], buf, sizeof(buf), deadline);
+		n = read_by(fd, buf, sizeof(buf), deadline);
+	_exit(exit_status(reap(pid, n < 0 ? 1 : deadline)));
+}
+
+/* ---- parsed-header mode (-P) -------------------------------------------------- */
+
+/* The script's head, checked and read. */
+struct reply {
+	int status;			/* from Status:, 0 if none */
+	const char *reason;
+	const char *location;
+	bool type;			/* a Content-Type was given */
+	size_t nfields;			/* passed on, Location included */
+	struct field fields[HDR_FIELDS_MAX];
+};
+
+static bool
+is_field_name(const char *s)
+{
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                       "0123456789!#$%&'*+-.^_`|~") == strlen(s);
+}
+
+/* "Status: 404 Not Found": three digits, 200-599, a printable reason. */
+static bool
+parse_status(const char *v, struct reply *rp)
+{
+	if (strspn(v, "0123456789") != 3 || (v[3] && v[3] != ' '))
+		return false;
+	rp->status = atoi(v);
+	rp->reason = v[3] ? v + 4 : "";
+	for (const char *p = rp->reason; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return rp->status >= 200 && rp->status <= 599;
+}
+
+/* One "name: value" line of the script's head into rp; false if invalid. */
+static bool
+reply_field(char *line, struct reply *rp)
+{
+	static const char *const ours[] = { "Server", "Date", "Connection" };
+	char *colon = strchr(line, ':'), *v, *e;
+
+	if (!colon)
+		return false;
+	*colon = '\0';
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	if (!is_field_name(line))
+		return false;
+	if (!strcasecmp(line, "Status"))
+		return !rp->status && parse_status(v, rp);
+	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+		if (!strcasecmp(line, ours[i]))
+			return true;	/* the server's own, never twice */
+	if (!strcasecmp(line, "Location"))
+		rp->location = v;
+	rp->type = rp->type || !strcasecmp(line, "Content-Type");
+	if (rp->nfields == HDR_FIELDS_MAX)
+		return false;
+	rp->fields[rp->nfields++] = (struct field){ line, v };
+	return true;
+}
+
+/* Check the script's head, buf[0..end) (RFC 3875 6): lines end in LF or
+ * CRLF; no CR or NUL elsewhere, every line a field; a Content-Type or a
+ * Location. 502 otherwise: never a guess. */
+static enum status
+parse_reply(char *buf, size_t end, struct reply *rp)
+{
+	char *p = buf, *stop = buf + end;
+
+	*rp = (struct reply){ 0 };
+	if (memchr(buf, '\0', end))
+		return S_BAD_GATEWAY;
+	for (char *nl; (nl = memchr(p, '\n', (size_t)(stop - p))); p = nl + 1) {
+		char *le = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+		if (le == p)
+			break;
+		*le = '\0';
+		if (strchr(p, '\r') || !reply_field(p, rp))
+			return S_BAD_GATEWAY;
+	}
+	return rp->type || rp->location ? S_NONE : S_BAD_GATEWAY;
+}
+
+/* RFC 3875 6.2.2: "Location: /path" alone asks the server to answer with
+ * that path instead, as a GET. */
+static bool
+is_local_redirect(const struct reply *rp)
+{
+	return rp->location && rp->location[0] == '/' && rp->location[1] != '/' &&
+	       !rp->status && rp->nfields == 1;
+}
+
+static enum status
+send_reply(struct request *r, const struct reply *rp)
+{
+	struct head h;
+	int status = rp->status ? rp->status : rp->location ? S_FOUND : S_OK;
+
+	http_head_begin(&h, r, status, rp->status && *rp->reason ? rp->reason : NULL);
+	for (size_t i = 0; i < rp->nfields; i++)
+		http_head_add(&h, "%s: %s\r\n", rp->fields[i].name, rp->fields[i].value);
+	http_head_add(&h, "Connection: close\r\n");
+	if (http_head_send(r, &h, r->method != M_HEAD) < 0)
+		return S_CLOSED;
+	return S_NONE;
+}
+
+/* Move the body pipe -> client in the kernel (splice), until the script's
+ * output ends, the client goes, or the deadline passes (the alarm's EINTR). */
+static ssize_t
+splice_body(struct request *r, int from, long long deadline)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (deadline && http_now_ms() >= deadline)
+			return -1;
+		n = splice(from, NULL, 1, NULL, 1 << 20, SPLICE_F_MOVE | SPLICE_F_MORE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n;
+		r->body_sent += n;
+	}
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;	/* only to interrupt a blocking splice */
+}
+
+/* A local redirect's target, kept for routing to start over with. */
+static enum status
+local_redirect(struct request *r, const char *location)
+{
+	if (strlen(location) >= sizeof(r->redirect))
+		return S_BAD_GATEWAY;
+	for (const char *p = location; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return S_BAD_GATEWAY;
+	strcpy(r->redirect, location);
+	return S_LOCAL_REDIRECT;
+}
+
+/* -P: the script writes into a pipe; its head is read and checked, a proper
+ * head written in its stead, its body spliced to the client. Returns the
+ * status sent, an error not yet sent (502, 504), or S_LOCAL_REDIRECT. */
+enum status
+cgi_parsed(struct request *r, const struct server *sv, struct cgi *c)
+{
+	static char buf[HEAD_MAX];
+	static struct reply rp;
+	struct sigaction alarm_action = { .sa_handler = on_alarm };
+	char path[NAME_MAX + 3];
+	long long deadline = deadline_of(sv);
+	size_t len, end;
+	ssize_t n = 0;
+	enum status s;
+	int fd, st;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "./%s", c->name);
+	if ((pid = spawn(sv, c, path, &fd)) < 0)
+		return S_INTERNAL_ERROR;
+	sigaction(SIGALRM, &alarm_action, NULL);
+	if (sv->cgi_timeout)
+		alarm((unsigned)sv->cgi_timeout);
+	end = read_head(fd, buf, sizeof(buf), &len, &n, deadline);
+	s = n < 0 ? S_GATEWAY_TIMEOUT : !end ? S_BAD_GATEWAY : parse_reply(buf, end, &rp);
+	if (!s && is_local_redirect(&rp))
+		s = local_redirect(r, rp.location);
+	else if (!s && !(s = send_reply(r, &rp)) && r->method != M_HEAD) {
+		if (len > end && http_send(r, buf + end, len - end, false) == 0)
+			r->body_sent = (off_t)(len - end);
+		n = splice_body(r, fd, deadline);
+	}
+	while (n > 0)		/* what is left: a HEAD's body, a redirect's */
+		n = read_by(fd, buf, sizeof(buf), deadline);
+	close(fd);
 	st = reap(pid, n < 0 ? 1 : deadline);
-	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	r->script_exit = exit_status(st);
+	return s ? s : (enum status)r->status;
 }
 
 /* Write the status line (none for nph-), then become the script: no fork.
@@ -738,7 +981,7 @@ cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
 	}
 	snprintf(path, sizeof(path), "./%s", c->name);
 	if (r->method == M_HEAD && !c->nph)
-		relay_head(sv, c, path);
+		relay_head(sv, c, path);	/* the one fork of direct mode */
 	exec_setup(sv, c);
 	execve(path, c->argv, c->envp);
 	http_set_msg(r, "exec failed: %s", strerror(errno));

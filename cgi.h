@@ -15,10 +15,13 @@ struct cgi {
 	const char *path_info;			/* decoded, "" if none */
 	bool nph;
 	char **argv, **envp;
+	char *words, *envbuf;			/* what argv and envp point into */
 };
 
 bool cgi_is_script(const struct server *sv, const char *path);
 enum status cgi_prepare(struct request *r, const struct server *sv, struct cgi *c);
 enum status cgi_exec(struct request *r, const struct server *sv, struct cgi *c);
+enum status cgi_parsed(struct request *r, const struct server *sv, struct cgi *c);
+void cgi_free(struct cgi *c);
 
 #endif

@@ -65,7 +65,7 @@ static const char usage_text[] =
 	"  -u, --user USER       account to become when started as root (nobody)\n"
 	"  -t, --timeout SECS    limit for receiving the request head (30)\n"
 	"      --cgi-timeout SECS  wall-clock limit for a script, 0: none (300)\n"
-	"  -P, --parse-headers   parse the script's head (not implemented yet)\n"
+	"  -P, --parse-headers   parse the script's head: Status, Location (RFC 3875)\n"
 	"      --chroot          chroot into the document root (root only)\n"
 	"      --follow-symlinks allow symlinks leading out of the document root\n"
 	"      --no-listing      403 instead of directory listings\n"
@@ -189,7 +189,7 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 		case OPT_CGI_TIMEOUT:
 			sv->cgi_timeout = (int)parse_number(r, optarg, "--cgi-timeout", 0, 86400 * 7);
 			break;
-		case 'P': usage_error(r, "--parse-headers is not implemented yet");
+		case 'P': sv->parse_headers = true; break;
 		case OPT_CHROOT: sv->chroot = true; break;
 		case OPT_FOLLOW: sv->follow_symlinks = true; break;
 		case OPT_NO_LISTING: sv->listing = false; break;
@@ -411,6 +411,9 @@ log_request(const struct server *sv, const struct request *r)
 	             r->peer_addr, tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900,
 	             tm.tm_hour, tm.tm_min, tm.tm_sec, req, r->status ? status : "-",
 	             r->body_sent ? bytes : "-", ref, ua);
+	if (r->script_exit >= 0 && n > 0 && (size_t)n < sizeof(line) - 16)
+		n += snprintf(line + n - 1, sizeof(line) - (size_t)n + 1, " exit=%d\n",
+		              r->script_exit) - 1;
 	if (n > 0 && (size_t)n < sizeof(line))
 		log_line(sv, LOG_INFO, line, (size_t)n - 1);
 }
@@ -477,8 +480,12 @@ run_script(struct request *r, const struct server *sv)
 	struct cgi c;
 	enum status s;
 
-	if ((s = cgi_prepare(r, sv, &c)))
+	s = cgi_prepare(r, sv, &c);
+	if (s || (sv->parse_headers && !c.nph)) {
+		s = s ? s : cgi_parsed(r, sv, &c);
+		cgi_free(&c);
 		return s;
+	}
 	/* logged before exec: 200, or "-" for an nph- script's own status */
 	r->status = c.nph ? 0 : S_OK;
 	log_request(sv, r);
@@ -491,21 +498,45 @@ run_script(struct request *r, const struct server *sv)
 	exit(exit_code(S_INTERNAL_ERROR));
 }
 
+/* A script (-P) may ask for another path to be served instead: routing
+ * starts over with it, as a GET, a bounded number of times. */
+static enum status
+redirect(struct request *r, int hops)
+{
+	if (hops == LOCAL_REDIRECTS_MAX) {
+		http_set_msg(r, "Too many local redirects");
+		return S_INTERNAL_ERROR;
+	}
+	r->method = M_GET;
+	r->method_name = "GET";
+	r->content_length = -1;
+	r->chunked = r->expect_continue = false;
+	r->redirected = true;
+	r->query = NULL;
+	r->target = r->redirect;
+	return S_NONE;
+}
+
 static enum status
 route(struct request *r, const struct server *sv)
 {
 	enum status s;
 
-	if ((s = http_read_head(r, sv->timeout)) || (s = http_parse_head(r)) ||
-	    (s = http_decode_path(r)))
+	if ((s = http_read_head(r, sv->timeout)) || (s = http_parse_head(r)))
 		return s;
-	if (cgi_is_script(sv, r->path))
-		return run_script(r, sv);
-	if (r->method == M_POST) {
-		http_set_msg(r, "Can only POST to CGI scripts");
-		return S_NOT_IMPLEMENTED;
+	for (int hops = 0;; hops++) {
+		if ((s = http_decode_path(r)))
+			return s;
+		if (cgi_is_script(sv, r->path))
+			s = run_script(r, sv);
+		else if (r->method == M_POST) {
+			http_set_msg(r, "Can only POST to CGI scripts");
+			s = S_NOT_IMPLEMENTED;
+		} else
+			s = http_serve_static(r, sv);
+		if (s != S_LOCAL_REDIRECT || (s = redirect(r, hops)))
+			return s;
 	}
-	return http_serve_static(r, sv);
 }
 
 int
@@ -515,10 +546,12 @@ main(int argc, char *argv[])
 	static struct request r;
 	char err[512];
 	enum status s;
+	bool ours;
 
 	setup_fds(&r);
 	r.now = time(NULL);
 	r.content_length = -1;
+	r.script_exit = -1;
 	parse_options(&r, &sv, argc, argv);
 	r.timeout = sv.timeout;
 	if (secure(&sv, err, sizeof(err)) < 0) {
@@ -532,8 +565,10 @@ main(int argc, char *argv[])
 	find_addresses(&r);
 	if ((s = route(&r, &sv)) == S_CLOSED)
 		return 0;
-	if (!r.status)
+	ours = !r.status;
+	if (ours)
 		http_send_error(&r, s);
 	log_request(&sv, &r);
-	return exit_code(r.status);
+	/* -P: the script's outcome, unless the answer was an error of ours */
+	return r.script_exit >= 0 && !ours ? r.script_exit : exit_code(r.status);
 }

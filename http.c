@@ -177,14 +177,15 @@ http_send(const struct request *r, const void *buf, size_t len, bool more)
 	return 0;
 }
 
-/* Copy len bytes of fd to the client in the kernel; the count actually sent. */
+/* Copy len bytes of fd from off to the client in the kernel; the count
+ * actually sent. */
 static off_t
-sendfile_all(const struct request *r, int fd, off_t len)
+sendfile_all(const struct request *r, int fd, off_t off, off_t len)
 {
-	off_t off = 0;
+	off_t start = off, end = off + len;
 
-	while (off < len) {
-		size_t chunk = len - off > (1 << 30) ? (1 << 30) : (size_t)(len - off);
+	while (off < end) {
+		size_t chunk = end - off > (1 << 30) ? (1 << 30) : (size_t)(end - off);
 		ssize_t n = sendfile(1, fd, &off, chunk);
 		if (n < 0 && (errno == EINTR ||
 		              (errno == EAGAIN && wait_writable(1, r->timeout))))
@@ -192,7 +193,7 @@ sendfile_all(const struct request *r, int fd, off_t len)
 		if (n <= 0)	/* error, timeout, or the file shrank under us */
 			break;
 	}
-	return off;
+	return off - start;
 }
 
 long long
@@ -847,9 +848,9 @@ http_send_error(struct request *r, enum status s)
 	                "    </body>\n</html>\n",
 	                (int)s, msg, (int)s, explanation((int)s));
 	http_head_begin(&h, r, (int)s, NULL);
-	http_head_add(&h, "Connection: close\r\n"
+	http_head_add(&h, "Connection: close\r\n%s"
 	              "Content-Type: text/html;charset=utf-8\r\n"
-	              "Content-Length: %d\r\n", blen);
+	              "Content-Length: %d\r\n", r->extra_header, blen);
 	if (http_head_send(r, &h, with_body) < 0 || !with_body)
 		return;
 	if (http_send(r, body, (size_t)blen, false) == 0)
@@ -975,50 +976,242 @@ mime_type(const struct server *sv, const char *name, char *out, size_t cap)
 			snprintf(out, cap, "%s", mime_fallback[i].type);
 }
 
-/* If-Modified-Since (RFC 9110 13.1.3) in any of the three date forms. */
-static bool
-not_modified(const struct request *r, const struct stat *st)
-{
-	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
-	                                     "%A, %d-%b-%y %H:%M:%S GMT",
-	                                     "%a %b %e %H:%M:%S %Y" };
-	const char *ims = http_field(r, "If-Modified-Since");
+/* What is sent for a file: the file itself or its precompressed sibling. */
+struct rep {
+	int fd;
+	struct stat st;
+	bool gzip;		/* the sibling: Content-Encoding: gzip */
+	bool vary;		/* there is one: the answer varies by Accept-Encoding */
+	char etag[64];
+	char modified[30];
+};
 
-	if (!ims || http_field(r, "If-None-Match"))
-		return false;
-	for (size_t i = 0; i < LEN(forms); i++) {
-		struct tm tm = { 0 };
-		const char *e = strptime(ims, forms[i], &tm);
-		if (e && !*e)
-			return st->st_mtime <= timegm(&tm);
+/* A q-value of zero: "0", "0.", "0.0" ... (RFC 9110 12.4.2). */
+static bool
+q_is_zero(const char *params)
+{
+	const char *q = params;
+
+	while ((q = strchr(q, ';'))) {
+		q += 1 + strspn(q + 1, " \t");
+		if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
+			return q[2] == '0' && (!q[3] || (q[3] == '.' &&
+			       strspn(q + 4, "0") == strlen(q + 4)));
 	}
 	return false;
 }
 
+/* Accept-Encoding allows gzip: named (or x-gzip) with q above 0, or not
+ * named and "*" allowed (RFC 9110 12.5.3). */
+static bool
+accepts_gzip(const char *ae)
+{
+	char list[HDR_LINE_MAX + 1], *save = NULL;
+	int gzip = -1, star = 0;
+
+	if (!ae)
+		return false;
+	snprintf(list, sizeof(list), "%s", ae);
+	for (char *el = strtok_r(list, ",", &save); el; el = strtok_r(NULL, ",", &save)) {
+		size_t n;
+		el += strspn(el, " \t");
+		n = strcspn(el, " \t;");
+		if ((n == 4 && !strncasecmp(el, "gzip", 4)) ||
+		    (n == 6 && !strncasecmp(el, "x-gzip", 6)))
+			gzip = !q_is_zero(el + n);
+		else if (n == 1 && el[0] == '*')
+			star = !q_is_zero(el + n);
+	}
+	return gzip >= 0 ? gzip : star;
+}
+
+/* name.gz beside the file, if there is one: sent instead when the client
+ * takes gzip; either way the answer then varies by Accept-Encoding. */
+static void
+pick_gzip(const struct request *r, const struct server *sv, const char *name,
+          struct rep *p)
+{
+	char gz[sizeof(r->path) + 16];
+	struct stat st;
+	size_t n = strlen(name);
+	int fd;
+
+	if (n > 3 && !strcmp(name + n - 3, ".gz"))
+		return;
+	snprintf(gz, sizeof(gz), "%s.gz", name);
+	if ((fd = http_open_beneath(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	p->vary = true;
+	if (!accepts_gzip(http_field(r, "Accept-Encoding"))) {
+		close(fd);
+		return;
+	}
+	p->fd = fd;
+	p->st = st;
+	p->gzip = true;
+}
+
+/* If-None-Match (RFC 9110 13.1.2): "*" or the tag in the list; compared
+ * weakly, so W/ is ignored. */
+static bool
+etag_listed(const char *list, const char *etag)
+{
+	size_t n = strlen(etag);
+
+	for (const char *p = list; *p;) {
+		p += strspn(p, " \t,");
+		if (*p == '*')
+			return true;
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		if (!strncmp(p, etag, n) && (!p[n] || strchr(" \t,", p[n])))
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+/* 304? If-None-Match when there is one, else If-Modified-Since in any of
+ * the three date forms (RFC 9110 13.2.2, 13.1.3). */
+static bool
+not_modified(const struct request *r, const struct rep *p)
+{
+	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
+	                                     "%A, %d-%b-%y %H:%M:%S GMT",
+	                                     "%a %b %e %H:%M:%S %Y" };
+	const char *inm = http_field(r, "If-None-Match");
+	const char *ims = http_field(r, "If-Modified-Since");
+
+	if (inm)
+		return etag_listed(inm, p->etag);
+	for (size_t i = 0; ims && i < LEN(forms); i++) {
+		struct tm tm = { 0 };
+		const char *e = strptime(ims, forms[i], &tm);
+		if (e && !*e)
+			return p->st.st_mtime <= timegm(&tm);
+	}
+	return false;
+}
+
+/* Digits to an offset, saturating; false if there are none. */
+static bool
+range_pos(const char **s, off_t *v)
+{
+	size_t n = strspn(*s, "0123456789");
+
+	*v = 0;
+	for (size_t i = 0; i < n; i++)
+		*v = *v > (INT64_MAX - 9) / 10 ? INT64_MAX : *v * 10 + ((*s)[i] - '0');
+	*s += n;
+	return n > 0;
+}
+
+/* One byte range (RFC 9110 14.1.2, 14.2), as [*first, *last]: S_NONE to
+ * send it; S_OK for the whole file (no Range, a HEAD, several ranges, one
+ * not understood, an If-Range that no longer holds); 416 if it is beyond
+ * the file. */
+static enum status
+byte_range(const struct request *r, const struct rep *p, off_t *first, off_t *last)
+{
+	const char *range = http_field(r, "Range"), *ifr = http_field(r, "If-Range");
+	off_t size = p->st.st_size, a, b;
+	bool has_a, has_b;
+
+	if (!range || r->method != M_GET || strncasecmp(range, "bytes=", 6) ||
+	    strchr(range, ',') || (ifr && strcmp(ifr, p->etag) && strcmp(ifr, p->modified)))
+		return S_OK;
+	range += 6;
+	has_a = range_pos(&range, &a);
+	if (*range++ != '-')
+		return S_OK;
+	has_b = range_pos(&range, &b);
+	if (*range || (!has_a && !has_b) || (has_a && has_b && b < a))
+		return S_OK;
+	if (!has_a) {		/* the last b bytes */
+		if (b == 0 || size == 0)
+			return S_RANGE_NOT_SATISFIABLE;
+		*first = b < size ? size - b : 0;
+		*last = size - 1;
+		return S_NONE;
+	}
+	if (a >= size)
+		return S_RANGE_NOT_SATISFIABLE;
+	*first = a;
+	*last = has_b && b < size ? b : size - 1;
+	return S_NONE;
+}
+
+static enum status
+send_not_modified(struct request *r, const struct rep *p)
+{
+	struct head h;
+
+	http_head_begin(&h, r, S_NOT_MODIFIED, NULL);
+	http_head_add(&h, "ETag: %s\r\n%sConnection: close\r\n", p->etag,
+	              p->vary ? "Vary: Accept-Encoding\r\n" : "");
+	http_head_send(r, &h, false);
+	return S_NOT_MODIFIED;
+}
+
+/* The head of a 200 or 206 for a file. */
+static void
+file_head(struct head *h, struct request *r, const struct rep *p, const char *type,
+          enum status range, off_t first, off_t last)
+{
+	http_head_begin(h, r, range == S_NONE ? S_PARTIAL_CONTENT : S_OK, NULL);
+	http_head_add(h, "Content-Type: %s\r\n%sContent-Length: %lld\r\n", type,
+	              p->gzip ? "Content-Encoding: gzip\r\n" : "",
+	              (long long)(last - first + 1));
+	if (range == S_NONE)
+		http_head_add(h, "Content-Range: bytes %lld-%lld/%lld\r\n", (long long)first,
+		              (long long)last, (long long)p->st.st_size);
+	http_head_add(h, "Last-Modified: %s\r\nETag: %s\r\nAccept-Ranges: bytes\r\n"
+	              "%sConnection: close\r\n", p->modified, p->etag,
+	              p->vary ? "Vary: Accept-Encoding\r\n" : "");
+}
+
+/* A regular file: conditionals, a range, then the bytes by sendfile. */
 static enum status
 send_file(struct request *r, const struct server *sv, int fd,
           const struct stat *st, const char *name)
 {
-	char type[128], date[30];
+	struct rep p = { .fd = fd, .st = *st };
+	off_t first = 0, last = st->st_size - 1, len;
+	enum status range, s;
+	char type[128];
 	struct head h;
-	bool body = r->method != M_HEAD && st->st_size > 0;
 
-	if (not_modified(r, st)) {
-		http_head_begin(&h, r, S_NOT_MODIFIED, NULL);
-		http_head_add(&h, "Connection: close\r\n");
-		http_head_send(r, &h, false);
-		return S_NOT_MODIFIED;
+	pick_gzip(r, sv, name, &p);
+	snprintf(p.etag, sizeof(p.etag), "\"%llx-%llx-%llx\"",
+	         (unsigned long long)p.st.st_ino, (unsigned long long)p.st.st_size,
+	         (unsigned long long)p.st.st_mtim.tv_sec * 1000000000ULL +
+	         (unsigned long long)p.st.st_mtim.tv_nsec);
+	http_date(p.st.st_mtime, p.modified);
+	range = byte_range(r, &p, &first, &last);
+	if (not_modified(r, &p)) {
+		s = send_not_modified(r, &p);
+	} else if (range == S_RANGE_NOT_SATISFIABLE) {
+		snprintf(r->extra_header, sizeof(r->extra_header),
+		         "Content-Range: bytes */%lld\r\n", (long long)p.st.st_size);
+		s = S_RANGE_NOT_SATISFIABLE;
+	} else {
+		if (range == S_OK)
+			first = 0, last = p.st.st_size - 1;
+		len = last - first + 1;
+		mime_type(sv, name, type, sizeof(type));
+		file_head(&h, r, &p, type, range, first, last);
+		if (http_head_send(r, &h, r->method != M_HEAD && len > 0) == 0 &&
+		    r->method != M_HEAD && len > 0)
+			r->body_sent = sendfile_all(r, p.fd, first, len);
+		s = (enum status)r->status;
 	}
-	mime_type(sv, name, type, sizeof(type));
-	http_date(st->st_mtime, date);
-	http_head_begin(&h, r, S_OK, NULL);
-	http_head_add(&h, "Content-Type: %s\r\nContent-Length: %lld\r\n"
-	              "Last-Modified: %s\r\nConnection: close\r\n",
-	              type, (long long)st->st_size, date);
-	if (http_head_send(r, &h, body) < 0 || !body)
-		return S_OK;
-	r->body_sent = sendfile_all(r, fd, st->st_size);
-	return S_OK;
+	if (p.fd != fd)
+		close(p.fd);
+	return s;
 }
 
 /* A directory asked for without its slash: 301 to the slashed path. The

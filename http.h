@@ -15,7 +15,8 @@ enum {
 	HDR_LINE_MAX = 8190,	/* one header line: 431 */
 	HDR_FIELDS_MAX = 100,	/* header fields: 431 */
 	HEAD_MAX = 65536,	/* whole head: 431 */
-	OUT_HEAD_MAX = 32768,	/* a response head we build (Location is the long one) */
+	OUT_HEAD_MAX = HEAD_MAX + 4096,	/* a response head we build: a script's, with ours */
+	LOCAL_REDIRECTS_MAX = 10,
 	CGI_DIRS_MAX = 16,
 	EXTRA_ENV_MAX = 64,
 	MSG_MAX = 512,		/* an error page's message */
@@ -44,6 +45,7 @@ enum status {
 	S_BAD_GATEWAY = 502,
 	S_GATEWAY_TIMEOUT = 504,
 	S_VERSION_NOT_SUPPORTED = 505,
+	S_LOCAL_REDIRECT = 998,	/* -P: a script asked for another path (RFC 3875 6.2.2) */
 	S_CLOSED = 999,		/* the client went away before a request: say nothing */
 };
 
@@ -99,12 +101,16 @@ struct request {
 	char path[REQ_LINE_MAX + 2];	/* decoded and collapsed, starts with '/' */
 	bool expect_continue;
 	bool chunked;
+	bool redirected;		/* re-routed by a script's local Location */
+	char redirect[REQ_LINE_MAX + 1];	/* that Location */
 	off_t content_length;		/* -1: none */
 
 	/* the response */
 	int status;			/* what went on the wire, 0: nothing yet */
 	off_t body_sent;
 	char msg[MSG_MAX];		/* error page message, "" for the default */
+	char extra_header[64];		/* for the error page: 416's Content-Range */
+	int script_exit;		/* -P: the script's exit status, -1: none */
 	time_t now;
 	int timeout;			/* --timeout, for the client's silences */
 };

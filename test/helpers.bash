@@ -14,27 +14,29 @@ cgiinetd() {
 		UBSAN_OPTIONS="$UBSAN_OPTIONS" "$CGIINETD" "$@"
 }
 
-# Date, Server and Last-Modified vary from run to run.
+# Date, Server, Last-Modified and ETag (inode, mtime) vary from run to run.
 normalise() {
 	sed -e 's/^Date: .*\r$/Date: DATE\r/' \
 	    -e 's/^Server: cgiinetd\/[^\r]*\r$/Server: SERVER\r/' \
-	    -e 's/^Last-Modified: .*\r$/Last-Modified: DATE\r/'
+	    -e 's/^Last-Modified: .*\r$/Last-Modified: DATE\r/' \
+	    -e 's/^ETag: "[0-9a-f-]*"\r$/ETag: ETAG\r/'
 }
 
 # transcript NAME EXIT [OPTION...]: the answer to cases/NAME.in equals
 # cases/NAME.out, with the exit status EXIT and nothing on stderr, both with
 # stdin a regular file (read, then seek back) and a pipe (read byte-wise).
 # CGIINETD_UPDATE=1 writes NAME.out instead: review every such file.
+# TRANSCRIPT_ROOT, if set, is the document root instead of www/.
 transcript() {
-	local name=$1 want=$2 mode got
+	local name=$1 want=$2 mode got www=${TRANSCRIPT_ROOT:-$WWW}
 	shift 2
 	for mode in file pipe; do
 		got=0
 		if [ "$mode" = file ]; then
-			cgiinetd -l none -d "$WWW" "$@" <"$CASES/$name.in" \
+			cgiinetd -l none -d "$www" "$@" <"$CASES/$name.in" \
 				>"$BATS_TEST_TMPDIR/raw" 2>"$BATS_TEST_TMPDIR/err" || got=$?
 		else
-			cat "$CASES/$name.in" | cgiinetd -l none -d "$WWW" "$@" \
+			cat "$CASES/$name.in" | cgiinetd -l none -d "$www" "$@" \
 				>"$BATS_TEST_TMPDIR/raw" 2>"$BATS_TEST_TMPDIR/err" || got=$?
 		fi
 		normalise <"$BATS_TEST_TMPDIR/raw" >"$BATS_TEST_TMPDIR/out"

@@ -207,3 +207,59 @@ url() {
 	run curl -sS -o /dev/null -w '%{http_code}' "$(url /hello.txt)"
 	[ "$output" = 500 ]
 }
+
+@test "socket -P: a 64 MiB script body is spliced to the client intact" {
+	serve -P -l none -d "$WWW"
+	curl -sS -D "$BATS_TEST_TMPDIR/head" "$(url '/cgi-bin/stream.sh?64')" | md5sum >"$BATS_TEST_TMPDIR/sum"
+	[ "$(cut -d' ' -f1 "$BATS_TEST_TMPDIR/sum")" = "$(head -c $((64 * 1048576)) /dev/zero | md5sum | cut -d' ' -f1)" ]
+	grep -q '^HTTP/1.0 200 OK' "$BATS_TEST_TMPDIR/head"
+}
+
+@test "socket -P: a client that goes away ends the script (SIGPIPE), nothing left" {
+	serve -P -l none -d "$WWW"
+	local tag=$RANDOM$RANDOM
+	curl -sS "$(url "/cgi-bin/forever.sh?$tag")" 2>/dev/null | head -c 100000 >/dev/null || true
+	local i=0
+	while pgrep -f "yes forever $tag" >/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	! pgrep -f "yes forever $tag"
+	[ -z "$(pgrep -P "$SERVER_PID")" ]
+}
+
+@test "socket -P: curl, wget and Python's urllib follow a script's redirect" {
+	serve -P -l none -d "$WWW"
+	local root_url="http://127.0.0.1:$PORT"
+	run curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "$(url /cgi-bin/reply.sh?local-type)"
+	[ "$output" = "302 $root_url/hello.txt" ]
+	run curl -sS -L "$(url /cgi-bin/reply.sh?local-type)"
+	[ "$output" = hello ]
+	run wget -q -O - "$(url /cgi-bin/reply.sh?local-type)"
+	[ "$output" = hello ]
+	run python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode(), end="")' "$(url /cgi-bin/reply.sh?local-type)"
+	[ "$output" = hello ]
+}
+
+@test "socket: curl -C - and wget -c resume a partial download" {
+	local root
+	root=$(scratch_root)
+	head -c 3000000 /dev/urandom >"$root/big.bin"
+	serve -l none -d "$root"
+	head -c 1000000 "$root/big.bin" >"$BATS_TEST_TMPDIR/curl.bin"
+	curl -sS -C - -o "$BATS_TEST_TMPDIR/curl.bin" "$(url /big.bin)"
+	cmp "$root/big.bin" "$BATS_TEST_TMPDIR/curl.bin"
+	head -c 1234567 "$root/big.bin" >"$BATS_TEST_TMPDIR/big.bin"
+	(cd "$BATS_TEST_TMPDIR" && wget -q -c "$(url /big.bin)" 2>"$BATS_TEST_TMPDIR/wget.err")
+	cmp "$root/big.bin" "$BATS_TEST_TMPDIR/big.bin"
+	# already complete: 416, and wget leaves the file alone
+	(cd "$BATS_TEST_TMPDIR" && wget -q -c "$(url /big.bin)")
+	cmp "$root/big.bin" "$BATS_TEST_TMPDIR/big.bin"
+}
+
+@test "socket: curl --compressed gets the precompressed sibling and unpacks it" {
+	serve -l none -d "$WWW"
+	curl -sS --compressed -D "$BATS_TEST_TMPDIR/head" "$(url /gz/page.html)" >"$BATS_TEST_TMPDIR/page"
+	grep -qi '^Content-Encoding: gzip' "$BATS_TEST_TMPDIR/head"
+	cmp "$WWW/gz/page.html" "$BATS_TEST_TMPDIR/page"
+}

@@ -77,7 +77,7 @@ load helpers
 }
 
 @test "absolute-form with no path means /" {
-	transcript absolute-form-no-path 0
+	TRANSCRIPT_ROOT=$WWW/dir transcript absolute-form-no-path 0
 }
 
 @test "an empty line before the request line is ignored (RFC 9112 2.2)" {

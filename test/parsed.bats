@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# Parsed-header mode (-P): the script's head is read and checked, and a
+# proper head written in its stead (RFC 3875 6).
+
+load helpers
+
+reply() {
+	request "GET /cgi-bin/reply.sh?$1 HTTP/1.0\\r\\n\\r\\n" -P "${@:2}"
+}
+
+@test "-P: the same Location-printing script is 200 in direct mode, 302 under -P" {
+	request 'GET /cgi-bin/reply.sh?location HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	reply location
+	[ "$output" = "$(printf 'HTTP/1.0 302 Found\nServer: SERVER\nDate: DATE\nLocation: http://example.org/elsewhere\nConnection: close\n')" ]
+	[ "$status" -eq 0 ]
+}
+
+@test "-P: Status anywhere in the head sets the status and is not passed on" {
+	reply status
+	[ "$output" = "$(printf 'HTTP/1.0 418 I am a teapot\nServer: SERVER\nDate: DATE\nContent-Type: text/plain\nX-Before: 1\nX-After: 2\nConnection: close\n\nshort and stout')" ]
+}
+
+@test "-P: Status wins over the 302 of an absolute Location" {
+	reply status-loc
+	[ "$(status_line)" = "HTTP/1.0 303 See Other" ]
+	[[ "$output" == *$'\nLocation: http://example.org/other\n'* ]]
+}
+
+@test "-P: a local Location alone is served in its place, as a GET" {
+	request 'POST /cgi-bin/reply.sh?local HTTP/1.0\r\nContent-Length: 0\r\n\r\n' -P
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\nContent-Length: 6\n'*hello ]]
+}
+
+@test "-P: a local redirect to a script runs it as a GET, without the first body's type" {
+	request 'POST /cgi-bin/reply.sh?local-cgi HTTP/1.0\r\nContent-Type: text/x\r\nContent-Length: 0\r\n\r\n' -P
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\nREQUEST_METHOD=GET\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/via\n'* ]]
+	[[ "$output" == *$'\nQUERY_STRING=q=1\n'* ]]
+	[[ "$output" != *CONTENT_TYPE* ]]
+}
+
+@test "-P: a local redirect goes through routing: .. above the root 400, a dot-file 404" {
+	reply local-bad
+	[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ]
+	reply local-dot
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+}
+
+@test "-P: a local Location with other fields is a 302 for the client" {
+	reply local-type
+	[ "$(status_line)" = "HTTP/1.0 302 Found" ]
+	[[ "$output" == *$'\nLocation: /hello.txt\n'* ]]
+}
+
+@test "-P: local redirects loop at most 10 times, then 500" {
+	reply loop -l "$BATS_TEST_TMPDIR/log"
+	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
+	[[ "$output" == *"Too many local redirects"* ]]
+	[ "$status" -eq 3 ]
+}
+
+@test "-P: Server, Date and Connection are the server's, never twice" {
+	reply ours
+	[ "$(printf '%s\n' "$output" | grep -c '^Server: ')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^Date: ')" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^Connection: ')" -eq 1 ]
+	[[ "$output" != *evil* && "$output" != *yesterday* && "$output" != *keep-alive* ]]
+}
+
+@test "-P: heads with bare LF are accepted" {
+	reply lf
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\n\nlf only' ]]
+}
+
+@test "-P: invalid script heads are 502, never a guess" {
+	for c in nocolon cr nul eof notype badstatus status600 badname huge; do
+		reply "$c"
+		[ "$(status_line)" = "HTTP/1.0 502 Bad Gateway" ] || { echo "$c: $(status_line)"; return 1; }
+		[ "$status" -eq 3 ] || { echo "$c: exit $status"; return 1; }
+	done
+}
+
+@test "-P: HEAD gets the parsed head and no body" {
+	request 'HEAD /cgi-bin/reply.sh?status HTTP/1.0\r\n\r\n' -P
+	[ "$(status_line)" = "HTTP/1.0 418 I am a teapot" ]
+	[[ "$output" != *stout* ]]
+}
+
+@test "-P: the exit status and the log carry the script's outcome" {
+	reply exit5 -l "$BATS_TEST_TMPDIR/log"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[ "$status" -eq 5 ]
+	grep -q '"GET /cgi-bin/reply.sh?exit5 HTTP/1.0" 200 8 "-" "-" exit=5$' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "-P: a script silent past --cgi-timeout: 504, and nothing of it left" {
+	local nap=29.$RANDOM$RANDOM root
+	root=$(scratch_root)
+	printf '#!/bin/sh\ntrap "" TERM ALRM\nsleep %s &\nexec sleep %s\n' "$nap" "$nap" >"$root/cgi-bin/silent.sh"
+	chmod 755 "$root/cgi-bin/silent.sh"
+	status=0
+	printf 'GET /cgi-bin/silent.sh HTTP/1.0\r\n\r\n' | timeout 20 env -i "$CGIINETD" -P -l none -d "$root" --cgi-timeout 1 >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 3 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 504 Gateway Timeout'
+	sleep 0.2
+	! pgrep -f "sleep $nap"
+}
+
+@test "-P: nph- scripts are still exec'd raw" {
+	request 'GET /cgi-bin/nph-hello.sh HTTP/1.0\r\n\r\n' -P
+	[ "$output" = "$(printf 'HTTP/1.0 302 Found\nLocation: /hello.txt\nContent-Length: 0\n')" ]
+}
+
+@test "-P: a POST body still reaches the script on its stdin" {
+	request 'POST /cgi-bin/body.sh HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello' -P
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "md5 $(printf hello | md5sum | cut -d' ' -f1)" ]
+}

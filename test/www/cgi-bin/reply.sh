@@ -1,0 +1,29 @@
+#!/bin/sh
+# Writes the reply named by its query string, for
+# the parsed-header mode (-P) tests.
+crlf='\r\n'
+case "$QUERY_STRING" in
+location)   printf "Location: http://example.org/elsewhere$crlf$crlf" ;;
+status)     printf 'Content-Type: text/plain\nX-Before: 1\nStatus: 418 I am a teapot\nX-After: 2\n\nshort and stout\n' ;;
+status-loc) printf "Status: 303 See Other${crlf}Location: http://example.org/other$crlf$crlf" ;;
+local)      printf 'Location: /hello.txt\n\n' ;;
+local-cgi)  printf 'Location: /cgi-bin/env.sh/via?q=1\n\n' ;;
+local-bad)  printf 'Location: /../etc/passwd\n\n' ;;
+local-dot)  printf 'Location: /.htpasswd\n\n' ;;
+local-type) printf 'Location: /hello.txt\nContent-Type: text/plain\n\n' ;;
+loop)       printf 'Location: /cgi-bin/reply.sh?loop\n\n' ;;
+ours)       printf 'Server: evil/1\nDate: yesterday\nConnection: keep-alive\nContent-Type: text/plain\n\nbody\n' ;;
+lf)         printf 'Content-Type: text/plain\n\nlf only\n' ;;
+exit5)      printf 'Content-Type: text/plain\n\nfailing\n'; exit 5 ;;
+nocolon)    printf 'Content-Type: text/plain\nNo colon here\n\n' ;;
+cr)         printf 'Content-Type: text/plain\nX-A: a\rb\n\n' ;;
+nul)        printf 'Content-Type: text/plain\nX-A: a\000b\n\n' ;;
+eof)        printf 'Content-Type: text/plain\n' ;;
+notype)     printf 'X-A: b\n\nno type\n' ;;
+badstatus)  printf 'Status: 99 Low\nContent-Type: text/plain\n\n' ;;
+status600)  printf 'Status: 600 High\nContent-Type: text/plain\n\n' ;;
+badname)    printf 'Content-Type: text/plain\nX A: b\n\n' ;;
+huge)       printf 'Content-Type: text/plain\n'; i=0; while [ $i -lt 1000 ]; do printf 'X-Pad: %0100d\n' 0; i=$((i + 1)); done; printf '\n' ;;
+silent)     exec sleep 30 ;;
+*)          printf 'Content-Type: text/plain\n\nunknown case\n' ;;
+esac
