@@ -49,50 +49,79 @@ cgi_is_script(const struct server *sv, const char *path)
 	return cgi_dir_len(sv, path) > 0;
 }
 
-static bool
-is_dir_beneath(const struct server *sv, const char *path)
-{
-	int fd = http_open_beneath(sv, path, O_PATH | O_DIRECTORY);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 /* Walk down the CGI directory's sub-directories as far as they go; the next
- * component is the script, the rest PATH_INFO (Python's run_cgi). */
+ * component is the script, the rest PATH_INFO (Python's run_cgi). All of
+ * it is opened beneath the CGI directory itself, so no symlink can lead
+ * from it to a file elsewhere and have that run as a script. */
 static enum status
 locate(struct request *r, const struct server *sv, struct cgi *c)
 {
-	char *sn = c->script_name;
-	size_t dirlen = cgi_dir_len(sv, r->path), n;
-	const char *p = r->path + dirlen + 1;
+	size_t cgilen = cgi_dir_len(sv, r->path), n;
+	const char *start = r->path + cgilen + 1, *p = start;
+	int fd;
 
-	memcpy(sn, r->path, dirlen);
-	sn[dirlen] = '\0';
+	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)cgilen, r->path);
+	if ((c->cgifd = http_open_beneath(sv, c->script_name, O_PATH | O_DIRECTORY)) < 0) {
+		http_set_msg(r, "No such CGI script ('%.200s')", r->path);
+		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
+	}
 	while (p[n = strcspn(p, "/")] == '/') {
-		sprintf(sn + strlen(sn), "/%.*s", (int)n, p);
-		if (!is_dir_beneath(sv, sn)) {
-			sn[strlen(sn) - n - 1] = '\0';
+		snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
+		if ((fd = http_open_at(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY)) < 0)
 			break;
-		}
+		close(fd);
 		p += n + 1;
 	}
-	dirlen = strlen(sn);
 	n = strcspn(p, "/");
-	sprintf(sn + dirlen, "/%.*s", (int)n, p);
+	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)(p + n - r->path), r->path);
+	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, p);
 	c->path_info = p + n;
 	c->nph = !strncmp(p, "nph-", 4);
-	if (n > NAME_MAX || (!sv->dotfiles && strstr(sn, "/."))) {
-		http_set_msg(r, "No such CGI script ('%.200s')", sn);
+	if (n > NAME_MAX || (!sv->dotfiles && strstr(c->script_name, "/."))) {
+		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
 		return S_NOT_FOUND;
 	}
-	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, p);
-	sn[dirlen] = '\0';
-	c->dirfd = http_open_beneath(sv, sn, O_PATH | O_DIRECTORY);
-	sn[dirlen] = '/';
+	c->rel[p - start] = '\0';	/* for a moment, the script's directory */
+	c->dirfd = http_open_at(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY);
+	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
 	return c->dirfd < 0 ? S_INTERNAL_ERROR : S_NONE;
+}
+
+/* PATH as the script will have it: -e PATH=..., the server's, or a default. */
+static const char *
+script_path(const struct server *sv)
+{
+	for (size_t i = 0; i < sv->nextra_env; i++)
+		if (!strncmp(sv->extra_env[i], "PATH=", 5))
+			return sv->extra_env[i] + 5;
+	return getenv("PATH") ? getenv("PATH") : "/usr/local/bin:/usr/bin:/bin";
+}
+
+static bool
+runnable(const struct cgi *c, const char *path)
+{
+	struct stat st;
+
+	return fstatat(c->dirfd, path, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+	       faccessat(c->dirfd, path, X_OK, AT_EACCESS) == 0;
+}
+
+/* "#!/usr/bin/env prog": whether env will find prog on the script's PATH. */
+static bool
+on_path(const struct server *sv, const struct cgi *c, const char *prog)
+{
+	char dirs[4096], full[4096 + NAME_MAX + 2], *save = NULL;
+
+	if (strchr(prog, '/'))
+		return runnable(c, prog);
+	snprintf(dirs, sizeof(dirs), "%s", script_path(sv));
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(full, sizeof(full), "%s/%s", d, prog);
+		if (runnable(c, full))
+			return true;
+	}
+	return false;
 }
 
 /* A "#!" script whose interpreter cannot start would exec into nothing
@@ -102,10 +131,9 @@ locate(struct request *r, const struct server *sv, struct cgi *c)
 static enum status
 check_format(struct request *r, const struct server *sv, struct cgi *c)
 {
-	char buf[256], *interp;
-	int fd = http_open_beneath(sv, c->script_name, O_RDONLY | O_NONBLOCK);
+	char buf[256], *interp, *arg, *base;
+	int fd = http_open_at(sv, c->cgifd, c->rel, O_RDONLY | O_NONBLOCK);
 	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
-	struct stat st;
 
 	if (fd >= 0)
 		close(fd);
@@ -119,10 +147,21 @@ check_format(struct request *r, const struct server *sv, struct cgi *c)
 		             c->script_name);
 		return S_INTERNAL_ERROR;
 	}
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strchr(buf, '\r')) {	/* the kernel would take the CR as part of a word */
+		http_set_msg(r, "CGI script's #! line ends in CR ('%.200s')", c->script_name);
+		return S_INTERNAL_ERROR;
+	}
 	interp = buf + 2 + strspn(buf + 2, " \t");
-	interp[strcspn(interp, " \t\n")] = '\0';
-	if (!*interp || fstatat(c->dirfd, interp, &st, 0) < 0 || !S_ISREG(st.st_mode) ||
-	    faccessat(c->dirfd, interp, X_OK, AT_EACCESS) < 0) {
+	arg = interp + strcspn(interp, " \t");
+	if (*arg)
+		*arg++ = '\0';
+	arg += strspn(arg, " \t");
+	arg[strcspn(arg, " \t")] = '\0';
+	base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
+	if (!*interp || !runnable(c, interp) ||
+	    (!strcmp(base, "env") && *arg && *arg != '-' && !strchr(arg, '=') &&
+	     !on_path(sv, c, interp = arg))) {
 		http_set_msg(r, "CGI script interpreter cannot be run ('%.200s')", interp);
 		return S_INTERNAL_ERROR;
 	}
@@ -137,7 +176,7 @@ static enum status
 check_script(struct request *r, const struct server *sv, struct cgi *c)
 {
 	struct stat st, run;
-	int fd = c->name[0] ? http_open_beneath(sv, c->script_name, O_PATH) : -1;
+	int fd = c->name[0] ? http_open_at(sv, c->cgifd, c->rel, O_PATH) : -1;
 
 	if (fd < 0 && c->name[0]) {
 		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
@@ -265,24 +304,21 @@ env_headers(struct env *e, const struct server *sv, const struct request *r)
 	}
 }
 
-/* From the server's own environment only PATH, TZ, LANG and LC_*. */
+/* From the server's own environment only TZ, LANG, LC_* and PATH (or a
+ * default for it). */
 static void
 env_inherited(struct env *e, const struct server *sv)
 {
-	bool path = false;
-
 	for (char **v = environ; *v; v++) {
 		size_t n = strcspn(*v, "=");
-		if ((n == 4 && !strncmp(*v, "PATH", 4)) || (n == 2 && !strncmp(*v, "TZ", 2)) ||
-		    (n == 4 && !strncmp(*v, "LANG", 4)) || !strncmp(*v, "LC_", 3)) {
+		if ((n == 2 && !strncmp(*v, "TZ", 2)) || (n == 4 && !strncmp(*v, "LANG", 4)) ||
+		    !strncmp(*v, "LC_", 3)) {
 			if (env_overridden(sv, *v, n) || !(*v)[n] || e->n + 1 >= e->cap)
 				continue;
-			path = path || !strncmp(*v, "PATH=", 5);
 			e->vars[e->n++] = *v;
 		}
 	}
-	if (!path)
-		env_add(e, sv, "PATH", "/usr/local/bin:/usr/bin:/bin");
+	env_add(e, sv, "PATH", script_path(sv));
 }
 
 static void
@@ -510,9 +546,7 @@ spool_chunked(struct request *r, const struct server *sv, int fd)
 	size_t trailer = 0;
 	enum status s;
 
-	rd = (struct reader){ .timeout = sv->timeout };
-	if (sv->cgi_timeout)
-		rd.deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
+	rd = (struct reader){ .timeout = sv->timeout, .deadline = r->deadline };
 	for (;;) {
 		if ((s = rd_line(&rd, line, sizeof(line))) || (s = chunk_size(line, &size)))
 			return s;
@@ -578,7 +612,9 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 {
 	enum status s;
 
-	*c = (struct cgi){ .dirfd = -1 };
+	*c = (struct cgi){ .dirfd = -1, .cgifd = -1 };
+	if (sv->cgi_timeout)	/* one budget for the body and the script */
+		r->deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
 	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
 	    (s = read_body(r, sv)) || (s = make_argv(r, c)) ||
 	    (s = make_env(r, sv, c)))
@@ -598,14 +634,25 @@ cgi_free(struct cgi *c)
 	free(c->envbuf);
 	if (c->dirfd >= 0)
 		close(c->dirfd);
-	*c = (struct cgi){ .dirfd = -1 };
+	if (c->cgifd >= 0)
+		close(c->cgifd);
+	*c = (struct cgi){ .dirfd = -1, .cgifd = -1 };
+}
+
+/* The script's alarm: what is left of the request's --cgi-timeout. */
+static unsigned
+alarm_left(const struct request *r)
+{
+	long long left = r->deadline - http_now_ms();
+
+	return !r->deadline ? 0 : left < 1000 ? 1 : (unsigned)((left + 999) / 1000);
 }
 
 /* The exec contract: fds 0/1 the connection, 2 the log or what it was,
  * nothing else open; signals default and unblocked; cwd the script's
  * directory; the alarm armed (it survives execve). */
 static void
-exec_setup(const struct server *sv, const struct cgi *c)
+exec_setup(const struct server *sv, const struct cgi *c, unsigned alarm_secs)
 {
 	/* Through the system calls: glibc's wrappers will not touch signals 32
 	 * and 33, its own, which a launcher may still have left ignored. An
@@ -624,12 +671,12 @@ exec_setup(const struct server *sv, const struct cgi *c)
 	/* close-on-exec, not closed: still usable if execve fails */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {	/* before Linux 5.11 */
 		struct rlimit rl;
-		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ?
-		          (int)rl.rlim_cur : 65536;
+		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1 << 20) ?
+		          (int)rl.rlim_cur : 1 << 20;
 		for (int fd = 3; fd < max; fd++)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
-	alarm((unsigned)sv->cgi_timeout);
+	alarm(alarm_secs);
 }
 
 /* The end of a script's head in b[0..len): just past its blank line, or 0. */
@@ -645,33 +692,35 @@ head_end(const char *b, size_t len)
 	return 0;
 }
 
-/* Whether the process behind pidfd ends within ms. */
+/* Whether the process behind pidfd ends within ms (-1: waiting for it). */
 static bool
 exits_within(int pidfd, long long ms)
 {
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 	int n;
 
-	while ((n = poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms)) < 0 && errno == EINTR)
+	while ((n = poll(&p, 1, ms < 0 ? -1 : ms > INT_MAX ? INT_MAX : (int)ms)) < 0 &&
+	       errno == EINTR)
 		;
 	return n > 0;
 }
 
-/* Reap the script, waiting until the deadline (0: none; 1: long past).
- * Past it, SIGTERM to its whole process group, SIGKILL 2 s later: nothing
- * of it is left behind. */
+/* Reap the script, waiting until the deadline (0: none; 1: long past);
+ * past it, SIGTERM to its whole process group, SIGKILL 2 s later. Either
+ * way whatever is left of its group is killed before the leader is reaped
+ * (its zombie holds the group's id till then): nothing is left behind. */
 static int
 reap(pid_t pid, long long deadline)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), st = 0;
-	long long left = deadline - http_now_ms();
+	long long left = deadline ? deadline - http_now_ms() : -1;
 
-	if (deadline && (pidfd < 0 || left <= 0 || !exits_within(pidfd, left))) {
+	if (pidfd < 0 || deadline == 1 || !exits_within(pidfd, deadline && left < 0 ? 0 : left)) {
 		kill(-pid, SIGTERM);
 		if (pidfd >= 0)
 			exits_within(pidfd, 2000);
-		kill(-pid, SIGKILL);
 	}
+	kill(-pid, SIGKILL);
 	if (pidfd >= 0)
 		close(pidfd);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -705,7 +754,8 @@ read_by(int fd, char *buf, size_t cap, long long deadline)
 /* Start the script with its stdout a pipe, in a process group of its own
  * (so that a timeout can end all of it): its pid, the pipe's end in *out. */
 static pid_t
-spawn(const struct server *sv, const struct cgi *c, const char *path, int *out)
+spawn(const struct request *r, const struct server *sv, const struct cgi *c,
+      const char *path, int *out)
 {
 	int p[2];
 	pid_t pid;
@@ -715,7 +765,7 @@ spawn(const struct server *sv, const struct cgi *c, const char *path, int *out)
 	if ((pid = fork()) == 0) {
 		setpgid(0, 0);
 		dup2(p[1], 1);
-		exec_setup(sv, c);
+		exec_setup(sv, c, alarm_left(r));
 		execve(path, c->argv, c->envp);
 		_exit(127);
 	}
@@ -733,12 +783,6 @@ static int
 exit_status(int st)
 {
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static long long
-deadline_of(const struct server *sv)
-{
-	return sv->cgi_timeout ? http_now_ms() + sv->cgi_timeout * 1000LL : 0;
 }
 
 /* Read the script's output until its head is complete: the head's length,
@@ -759,22 +803,25 @@ read_head(int fd, char *buf, size_t cap, size_t *len, ssize_t *n, long long dead
  * goes to the client as written, its body nowhere (RFC 3875 4.3.3). Exits
  * with the script's status. */
 static noreturn void
-relay_head(const struct server *sv, const struct cgi *c, const char *path)
+relay_head(const struct request *r, const struct server *sv, const struct cgi *c,
+           const char *path)
 {
 	static char buf[HEAD_MAX];
-	long long deadline = deadline_of(sv);
 	size_t len, end;
 	ssize_t n = 0;
 	int fd;
-	pid_t pid = spawn(sv, c, path, &fd);
+	pid_t pid = spawn(r, sv, c, path, &fd);
 
 	if (pid < 0)
 		_exit(3);
-	end = read_head(fd, buf, sizeof(buf), &len, &n, deadline);
-	(void)http_write_all(1, buf, end ? end : len);
+	end = read_head(fd, buf, sizeof(buf), &len, &n, r->deadline);
+	if (end)	/* the head alone; with none, just end ours */
+		(void)http_send(r, buf, end, false);
+	else
+		(void)http_send(r, "\r\n", 2, false);
 	while (n > 0)		/* the body, discarded */
-		n = read_by(fd, buf, sizeof(buf), deadline);
-	_exit(exit_status(reap(pid, n < 0 ? 1 : deadline)));
+		n = read_by(fd, buf, sizeof(buf), r->deadline);
+	_exit(exit_status(reap(pid, n < 0 ? 1 : r->deadline)));
 }
 
 /* ---- parsed-header mode (-P) -------------------------------------------------- */
@@ -935,7 +982,7 @@ cgi_parsed(struct request *r, const struct server *sv, struct cgi *c)
 	static struct reply rp;
 	struct sigaction alarm_action = { .sa_handler = on_alarm };
 	char path[NAME_MAX + 3];
-	long long deadline = deadline_of(sv);
+	long long deadline = r->deadline;
 	size_t len, end;
 	ssize_t n = 0;
 	enum status s;
@@ -943,7 +990,7 @@ cgi_parsed(struct request *r, const struct server *sv, struct cgi *c)
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "./%s", c->name);
-	if ((pid = spawn(sv, c, path, &fd)) < 0)
+	if ((pid = spawn(r, sv, c, path, &fd)) < 0)
 		return S_INTERNAL_ERROR;
 	sigaction(SIGALRM, &alarm_action, NULL);
 	if (sv->cgi_timeout)
@@ -981,8 +1028,8 @@ cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
 	}
 	snprintf(path, sizeof(path), "./%s", c->name);
 	if (r->method == M_HEAD && !c->nph)
-		relay_head(sv, c, path);	/* the one fork of direct mode */
-	exec_setup(sv, c);
+		relay_head(r, sv, c, path);	/* the one fork of direct mode */
+	exec_setup(sv, c, alarm_left(r));
 	execve(path, c->argv, c->envp);
 	http_set_msg(r, "exec failed: %s", strerror(errno));
 	return S_INTERNAL_ERROR;

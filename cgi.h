@@ -9,7 +9,9 @@
 
 /* A located, checked script, ready to become this process. */
 struct cgi {
-	int dirfd;				/* its directory, beneath the root */
+	int cgifd;				/* the CGI directory it is in */
+	int dirfd;				/* its directory, beneath that */
+	char rel[REQ_LINE_MAX + 2];		/* its path in the CGI directory */
 	char name[NAME_MAX + 1];		/* its file name in that directory */
 	char script_name[REQ_LINE_MAX + 2];	/* SCRIPT_NAME: its URL path */
 	const char *path_info;			/* decoded, "" if none */

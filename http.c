@@ -153,18 +153,19 @@ wait_writable(int fd, int timeout)
 	return n > 0;
 }
 
-/* Everything for the client goes out here or through sendfile_all. The
- * static path makes the socket non-blocking, so that a client that takes
- * nothing for --timeout seconds is given up rather than waited on. With
- * more, head and body share the first segment (MSG_MORE). */
+/* Everything for the client goes out here or through sendfile_all. Each
+ * send is non-blocking (MSG_DONTWAIT: the socket's own flags are the
+ * script's too) with a poll between, so that a client that takes nothing
+ * for --timeout seconds is given up rather than waited on. With more, head
+ * and body share the first segment (MSG_MORE). */
 int
 http_send(const struct request *r, const void *buf, size_t len, bool more)
 {
 	const char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = r->out_sock ?
-		            send(1, p, len, MSG_NOSIGNAL | (more ? MSG_MORE : 0)) :
+		ssize_t n = r->out_sock ? send(1, p, len, MSG_NOSIGNAL | MSG_DONTWAIT |
+		                                (more ? MSG_MORE : 0)) :
 		            write(1, p, len);
 		if (n < 0 && (errno == EINTR ||
 		              (errno == EAGAIN && wait_writable(1, r->timeout))))
@@ -859,21 +860,35 @@ http_send_error(struct request *r, enum status s)
 
 /* ---- static files --------------------------------------------------------- */
 
-/* Open path (absolute in URL space) beneath the document root: the kernel,
- * not this code, keeps it there. Symlinks that lead out are refused unless
- * --follow-symlinks; the path itself never holds "..". */
-int
-http_open_beneath(const struct server *sv, const char *path, int flags)
+/* Open path beneath dirfd, with RESOLVE_BENEATH unless --follow-symlinks,
+ * and the resolve flags given: the kernel, not this code, keeps it there.
+ * The path itself never holds "..". */
+static int
+open_at(const struct server *sv, int dirfd, const char *path, int flags,
+        uint64_t resolve)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC | (flags & O_PATH ? 0 : O_NOCTTY)),
-		.resolve = RESOLVE_NO_MAGICLINKS |
+		.resolve = resolve | RESOLVE_NO_MAGICLINKS |
 		           (sv->follow_symlinks ? 0 : RESOLVE_BENEATH),
 	};
 	const char *rel = path + strspn(path, "/");
 
-	return (int)syscall(SYS_openat2, sv->rootfd, *rel ? rel : ".", &how,
-	                    sizeof(how));
+	return (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how));
+}
+
+/* Open path (absolute in URL space) beneath the document root. */
+int
+http_open_beneath(const struct server *sv, const char *path, int flags)
+{
+	return open_at(sv, sv->rootfd, path, flags, 0);
+}
+
+/* Open path beneath the directory dirfd (a CGI directory, say). */
+int
+http_open_at(const struct server *sv, int dirfd, const char *path, int flags)
+{
+	return open_at(sv, dirfd, path, flags, 0);
 }
 
 static enum status
@@ -902,9 +917,88 @@ is_hidden(const struct server *sv, const char *path)
 {
 	if (sv->dotfiles)
 		return false;
-	if (!strncmp(path, "/.well-known/", 13))
+	if (!strncmp(path, "/.well-known", 12) && (!path[12] || path[12] == '/'))
 		path += 12;
 	return strstr(path, "/.") != NULL;
+}
+
+/* Whether a directory on the way to path is a CGI directory under another
+ * name (a symlink, a case-folding file system): then path is a script's
+ * source, never to be served. Compared by device and inode. */
+static bool
+under_cgi_dir(const struct server *sv, const char *path)
+{
+	struct stat cgi[CGI_DIRS_MAX], st;
+	size_t ncgi = 0;
+	char prefix[REQ_LINE_MAX + 2];
+
+	for (const char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		int fd;
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
+		if (ncgi == 0)	/* the CGI directories, looked up when first needed */
+			for (size_t i = 0; i < sv->ncgi_dirs; i++)
+				if ((fd = http_open_beneath(sv, sv->cgi_dirs[i], O_PATH)) >= 0) {
+					if (fstat(fd, &cgi[ncgi]) == 0)
+						ncgi++;
+					close(fd);
+				}
+		if (ncgi == 0)
+			return false;
+		if ((fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
+			return false;
+		if (fstat(fd, &st) < 0)
+			st.st_ino = 0;
+		close(fd);
+		for (size_t i = 0; i < ncgi; i++)
+			if (st.st_dev == cgi[i].st_dev && st.st_ino == cgi[i].st_ino)
+				return true;
+	}
+	return false;
+}
+
+/* Where an opened file really is, as a path beneath the root, from the
+ * kernel's own record of it; false when that cannot be had (no /proc, as
+ * in a chroot) or it lies outside the root (--follow-symlinks). */
+static bool
+real_path(const struct server *sv, int fd, char *out, size_t cap)
+{
+	char link[32], buf[PATH_MAX];
+	size_t n = strcmp(sv->docroot_abs, "/") ? strlen(sv->docroot_abs) : 0;
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((len = readlink(link, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[len] = '\0';
+	if (buf[0] != '/' || strncmp(buf, sv->docroot_abs, n) || (buf[n] && buf[n] != '/'))
+		return false;
+	snprintf(out, cap, "%s", buf[n] ? buf + n : "/");
+	return true;
+}
+
+/* Open a path to be served as a file or a listing. Neither its spelling
+ * nor, through symlinks, where it really leads may be a dot-file or lie
+ * under a CGI directory (a script's source): a symlinked path is judged by
+ * the kernel's record of the opened file, and refused if that is not to be
+ * had. errno ENOENT for a refusal. */
+static int
+open_static(const struct server *sv, const char *path, int flags)
+{
+	char real[PATH_MAX];
+	int fd;
+
+	if (is_hidden(sv, path) || under_cgi_dir(sv, path))
+		return errno = ENOENT, -1;
+	fd = open_at(sv, sv->rootfd, path, flags, RESOLVE_NO_SYMLINKS);
+	if (fd >= 0 || errno != ELOOP)
+		return fd;
+	if ((fd = http_open_beneath(sv, path, flags)) < 0)
+		return -1;
+	if (real_path(sv, fd, real, sizeof(real)) ?
+	    !is_hidden(sv, real) && !under_cgi_dir(sv, real) : sv->follow_symlinks)
+		return fd;
+	close(fd);
+	return errno = ENOENT, -1;
 }
 
 static bool
@@ -1039,7 +1133,7 @@ pick_gzip(const struct request *r, const struct server *sv, const char *name,
 	if (n > 3 && !strcmp(name + n - 3, ".gz"))
 		return;
 	snprintf(gz, sizeof(gz), "%s.gz", name);
-	if ((fd = http_open_beneath(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
+	if ((fd = open_static(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
 		return;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -1447,7 +1541,7 @@ serve_directory(struct request *r, const struct server *sv, int dirfd)
 		int fd;
 
 		snprintf(path, sizeof(path), "%s%s", r->path, index_names[i]);
-		if ((fd = http_open_beneath(sv, path, O_RDONLY | O_NONBLOCK)) < 0)
+		if ((fd = open_static(sv, path, O_RDONLY | O_NONBLOCK)) < 0)
 			continue;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			enum status s = send_file(r, sv, fd, &st, path);
@@ -1459,40 +1553,6 @@ serve_directory(struct request *r, const struct server *sv, int dirfd)
 	return send_listing(r, sv, dirfd);
 }
 
-/* Whether a directory on the way to path is a CGI directory under another
- * name (a symlink, a case-folding file system): then path is a script's
- * source, never to be served. Compared by device and inode. */
-static bool
-under_cgi_dir(const struct server *sv, const char *path)
-{
-	struct stat cgi[CGI_DIRS_MAX], st;
-	size_t ncgi = 0;
-	char prefix[REQ_LINE_MAX + 2];
-
-	for (const char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		int fd;
-		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
-		if (ncgi == 0)	/* the CGI directories, looked up when first needed */
-			for (size_t i = 0; i < sv->ncgi_dirs; i++)
-				if ((fd = http_open_beneath(sv, sv->cgi_dirs[i], O_PATH)) >= 0) {
-					if (fstat(fd, &cgi[ncgi]) == 0)
-						ncgi++;
-					close(fd);
-				}
-		if (ncgi == 0)
-			return false;
-		if ((fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
-			return false;
-		if (fstat(fd, &st) < 0)
-			st.st_ino = 0;
-		close(fd);
-		for (size_t i = 0; i < ncgi; i++)
-			if (st.st_dev == cgi[i].st_dev && st.st_ino == cgi[i].st_ino)
-				return true;
-	}
-	return false;
-}
-
 /* GET or HEAD of anything that is not a script. */
 enum status
 http_serve_static(struct request *r, const struct server *sv)
@@ -1502,11 +1562,7 @@ http_serve_static(struct request *r, const struct server *sv)
 	enum status s;
 	int fd;
 
-	if (is_hidden(sv, r->path) || under_cgi_dir(sv, r->path)) {
-		http_set_msg(r, "File not found");
-		return S_NOT_FOUND;
-	}
-	if ((fd = http_open_beneath(sv, r->path, O_RDONLY | O_NONBLOCK)) < 0)
+	if ((fd = open_static(sv, r->path, O_RDONLY | O_NONBLOCK)) < 0)
 		return errno_status(r);
 	if (r->out_sock)	/* see http_send */
 		fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);

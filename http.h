@@ -113,6 +113,7 @@ struct request {
 	int script_exit;		/* -P: the script's exit status, -1: none */
 	time_t now;
 	int timeout;			/* --timeout, for the client's silences */
+	long long deadline;		/* --cgi-timeout's end (monotonic ms), 0: none */
 };
 
 /* A response head being built. */
@@ -139,6 +140,7 @@ const char *http_reason(int status);
 void http_date(time_t t, char out[30]);
 long long http_now_ms(void);
 int http_open_beneath(const struct server *sv, const char *path, int flags);
+int http_open_at(const struct server *sv, int dirfd, const char *path, int flags);
 void http_set_msg(struct request *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

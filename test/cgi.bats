@@ -428,3 +428,46 @@ os.execv(sys.argv[1], sys.argv[1:])' "$CGIINETD" -l none -d "$WWW" <"$BATS_TEST_
 	[ "$status" -eq 4 ]
 	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 408 Request Timeout'
 }
+
+@test "a CGI directory that does not exist: 404, not 500" {
+	request 'GET /htbin/x HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	[ "$status" -eq 1 ]
+}
+
+@test "a symlink inside cgi-bin leading out of it runs nothing outside it" {
+	# cgi-bin/uplink -> .. ; tools/tool.sh is executable but no script
+	request 'GET /cgi-bin/uplink/tools/tool.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	[[ "$output" != *"ran a tool"* ]]
+}
+
+@test "a #! line with a CR before its argument: 500, not a failing 200" {
+	request 'GET /cgi-bin/crlf-arg.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
+}
+
+@test "#!/usr/bin/env PROG: PROG is looked up on the script's PATH first" {
+	request 'GET /cgi-bin/env-missing.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 500 Internal Server Error" ]
+	[[ "$output" == *"('no-such-interpreter-x')"* ]]
+	request 'GET /cgi-bin/env-sh.sh HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *"via env" ]]
+}
+
+@test "HEAD: a script that writes no head gets our head ended, none of its body" {
+	request 'HEAD /cgi-bin/nohead.sh HTTP/1.0\r\n\r\n'
+	[ "$output" = "$(printf 'HTTP/1.0 200 Script output follows\nServer: SERVER\nDate: DATE\n')" ]
+	[[ "$output" != *secret* ]]
+}
+
+@test "HEAD: background children of a script that exits are not left behind" {
+	local root nap=33.$RANDOM$RANDOM
+	root=$(scratch_root)
+	printf '#!/bin/sh\nsleep %s >/dev/null &\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\n' "$nap" >"$root/cgi-bin/bg.sh"
+	chmod 755 "$root/cgi-bin/bg.sh"
+	printf 'HEAD /cgi-bin/bg.sh HTTP/1.0\r\n\r\n' | timeout 10 env -i "$CGIINETD" -l none -d "$root" >/dev/null
+	sleep 0.2
+	! pgrep -f "sleep $nap"
+}

@@ -456,3 +456,27 @@ load helpers
 	transcript te-empty-list 1
 }
 
+@test "a script's source through a symlink to a CGI sub-directory: 404" {
+	transcript alias-of-cgi-subdir 1
+}
+
+@test "a CGI sub-directory listed through a symlink: 404" {
+	transcript alias-of-cgi-subdir-listing 1
+}
+
+@test "a script's source through a symlink to the script: 404" {
+	transcript symlink-to-script-source 1
+}
+
+@test "a dot-file through a symlink to it: 404" {
+	transcript symlink-to-dotfile 1
+}
+
+@test "a script's source through a nested symlink to a CGI sub-directory: 404" {
+	transcript nested-alias-of-cgi-subdir 1
+}
+
+@test "/.well-known without its slash: 301 like any directory" {
+	transcript well-known-no-slash 0
+}
+

@@ -1,0 +1,2 @@
+#!/usr/bin/env sh
+printf "Content-Type: text/plain\r\n\r\nvia env\n"
