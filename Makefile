@@ -9,6 +9,7 @@ LDFLAGS = -pie -Wl,-z,relro,-z,now
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 PORT = 8000
+FUZZ_SECONDS = 60
 
 SRC = cgiinetd.c http.c cgi.c
 OBJ = $(SRC:.c=.o)
@@ -32,6 +33,11 @@ check: cgiinetd san/cgiinetd
 	bats --tap test
 	CGIINETD=$(CURDIR)/san/cgiinetd bats --tap test
 
+# valgrind over requests that do not exec (slow: not part of check).
+memcheck: cgiinetd
+	test/deps
+	bats --tap test/memcheck
+
 serve: cgiinetd
 	@echo "Serving examples/www on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	systemd-socket-activate --accept --inetd -l 127.0.0.1:$(PORT) \
@@ -47,6 +53,17 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/man/man8/cgiinetd.8
 
 clean:
-	rm -rf cgiinetd $(OBJ) san
+	rm -rf cgiinetd $(OBJ) san fuzz
 
-.PHONY: all check serve install uninstall clean
+# libFuzzer over the request head (clang): FUZZ_SECONDS, seeds in test/fuzz.
+fuzz/fuzz_request: test/fuzz/fuzz_request.c http.c http.h
+	mkdir -p fuzz
+	clang -std=c11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ test/fuzz/fuzz_request.c http.c
+
+fuzz: fuzz/fuzz_request
+	mkdir -p fuzz/corpus
+	fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+		-timeout=5 -print_final_stats=1 fuzz/corpus test/fuzz/seeds test/cases
+
+.PHONY: all check memcheck serve install uninstall clean fuzz

@@ -1,0 +1,187 @@
+#!/usr/bin/env bats
+# Attacks: a corpus of traversal targets, the CVEs of servers like this
+# one, privileges, confinement. Markers are planted where nothing may be
+# read: outside the root, in dot-files, in a script's source.
+
+load helpers
+
+MARKERS='OUTSIDE-SECRET|DOT-SECRET|SCRIPT-SOURCE-SECRET|root:x:0:0|user:secret|\[core\]|ran a tool outside|PWNED'
+
+# A copy of the fixture root inside an outer directory, with the markers.
+attack_root() {
+	local outer=$BATS_TEST_TMPDIR/outer
+	mkdir -p "$outer"
+	chmod 755 "$BATS_TEST_TMPDIR" "$outer"
+	echo OUTSIDE-SECRET >"$outer/secret.txt"
+	cp -a "$WWW" "$outer/www"
+	echo DOT-SECRET >"$outer/www/.env"
+	mkdir "$outer/www/.git"
+	echo DOT-SECRET >"$outer/www/.git/config"
+	printf '#!/bin/sh\n# SCRIPT-SOURCE-SECRET\nprintf "Content-Type: text/plain\\r\\n\\r\\nran marked\\n"\n' >"$outer/www/cgi-bin/marked.sh"
+	chmod 755 "$outer/www/cgi-bin/marked.sh"
+	ln -s ../secret.txt "$outer/www/outside-link"
+	ln -s cgi-bin/marked.sh "$outer/www/src-marked"
+	echo "$outer/www"
+}
+
+# attack ROOT 'RAW REQUEST' [OPTION...]: the answer in $output (raw), the
+# exit status in $status; fails if a marker shows.
+attack() {
+	local root=$1 raw=$2
+	shift 2
+	status=0
+	printf '%b' "$raw" | cgiinetd -l none -d "$root" "$@" >"$BATS_TEST_TMPDIR/out" 2>/dev/null || status=$?
+	output=$(tr -d '\r' <"$BATS_TEST_TMPDIR/out")
+	if grep -Eq "$MARKERS" "$BATS_TEST_TMPDIR/out"; then
+		echo "LEAK: $(grep -Eo "$MARKERS" "$BATS_TEST_TMPDIR/out" | head -n 1)"
+		return 1
+	fi
+}
+
+@test "traversal corpus: 80+ targets, each a 4xx, a redirect or the script run; no marker" {
+	local root n=0 t
+	root=$(attack_root)
+	while IFS= read -r t; do
+		case "$t" in ''|'#'*) continue ;; esac
+		for opts in '' '-P'; do
+			attack "$root" "GET $t HTTP/1.0\\r\\n\\r\\n" $opts || { echo "target: $t $opts"; return 1; }
+			[[ "$output" =~ ^HTTP/1.0\ (200\ Script\ output\ follows|200\ OK|301|302|4[0-9][0-9]) ]] ||
+				{ echo "target: $t $opts: $(head -n 1 <<<"$output")"; return 1; }
+			[ "$status" -le 1 ] || { echo "target: $t $opts: exit $status"; return 1; }
+		done
+		n=$((n + 1))
+	done <"$BATS_TEST_DIRNAME/traversal.txt"
+	[ "$n" -ge 80 ]
+}
+
+@test "the corpus's markers are real: the same root, asked plainly, does leak them" {
+	local root
+	root=$(attack_root)
+	! attack "$root" 'GET /.env HTTP/1.0\r\n\r\n' --dotfiles
+	! attack "$root" 'GET /outside-link HTTP/1.0\r\n\r\n' --follow-symlinks
+}
+
+@test "CVE-2011-1015 (Python): //cgi-bin/ is still CGI, its source never shown" {
+	local root
+	root=$(attack_root)
+	attack "$root" 'GET //cgi-bin/marked.sh HTTP/1.0\r\n\r\n'
+	[[ "$output" == *"ran marked"* ]]
+}
+
+@test "CVE-2014-4650 (Python): an encoded / does not make a script a file" {
+	local root
+	root=$(attack_root)
+	attack "$root" 'GET /cgi-bin%2fmarked.sh HTTP/1.0\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 404"* ]]
+}
+
+@test "bpo-19435 (Python): no executable outside a CGI directory runs (/cgi-bin/../../bin/sh)" {
+	local root
+	root=$(attack_root)
+	for t in '/cgi-bin/../../bin/sh' '/cgi-bin/..%2f..%2fbin%2fsh' '/cgi-bin/%2e%2e/%2e%2e/bin/sh' \
+	         '/cgi-bin/uplink/tools/tool.sh'; do
+		attack "$root" "POST $t HTTP/1.0\\r\\nContent-Length: 11\\r\\n\\r\\necho PWNED"
+		[[ "$output" =~ ^HTTP/1.0\ 4 ]] || { echo "$t: $(head -n 1 <<<"$output")"; return 1; }
+	done
+}
+
+@test "bpo-21323 (Python): scripts in sub-directories of cgi-bin run" {
+	local root
+	root=$(attack_root)
+	attack "$root" 'GET /cgi-bin/sub/deep.sh HTTP/1.0\r\n\r\n'
+	[[ "$output" == *"deep SCRIPT_NAME=/cgi-bin/sub/deep.sh"* ]]
+}
+
+@test "CVE-2006-5050 (busybox): a trailing character does not reveal a script's source" {
+	local root
+	root=$(attack_root)
+	for t in '/cgi-bin/marked.sh%20' '/cgi-bin/marked.sh.' '/cgi-bin/marked.sh%00' \
+	         '/cgi-bin/marked.sh/' '/cgi-bin/MARKED.SH'; do
+		attack "$root" "GET $t HTTP/1.0\\r\\n\\r\\n" || { echo "$t"; return 1; }
+	done
+}
+
+@test "CVE-2021-41773 (Apache): .%2e traversal reads nothing, runs nothing" {
+	local root
+	root=$(attack_root)
+	attack "$root" 'GET /cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd HTTP/1.0\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 400"* ]]
+	attack "$root" 'POST /cgi-bin/.%2e/%2e%2e/%2e%2e/%2e%2e/bin/sh HTTP/1.0\r\nContent-Length: 11\r\n\r\necho PWNED'
+	[[ "$output" == "HTTP/1.0 400"* ]]
+}
+
+@test "CVE-2021-42013 (Apache): double-encoded dots are no dots" {
+	local root
+	root=$(attack_root)
+	attack "$root" 'GET /cgi-bin/%%32%65%%32%65/%%32%65%%32%65/etc/passwd HTTP/1.0\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 400"* ]]
+	attack "$root" 'GET /%%32%65%%32%65/secret.txt HTTP/1.0\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 400"* ]]
+}
+
+@test "CVE-2018-18778 (mini_httpd): an empty Host reads nothing outside the root" {
+	local root
+	root=$(attack_root)
+	attack "$root" 'GET /etc/passwd HTTP/1.1\r\nHost:\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 404"* ]]
+	attack "$root" 'GET /../secret.txt HTTP/1.1\r\nHost:\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 400"* ]]
+}
+
+@test "request smuggling shapes are refused" {
+	local root
+	root=$(attack_root)
+	for head in 'Content-Length: 5\r\nTransfer-Encoding: chunked' 'Transfer-Encoding: chunked\r\nContent-Length: 5' \
+	            'Content-Length: 5\r\nContent-Length: 6' 'Transfer-Encoding: chunked, identity' \
+	            'Transfer-Encoding : chunked' ' Transfer-Encoding: chunked' 'Transfer-Encoding:\x0bchunked' \
+	            'Content-Length: +5' 'Content-Length: 0x5' 'Transfer-Encoding: xchunked'; do
+		attack "$root" "POST /cgi-bin/body.sh HTTP/1.1\\r\\nHost: x\\r\\n$head\\r\\n\\r\\n5\\r\\nhello\\r\\n0\\r\\n\\r\\n"
+		[[ "$output" =~ ^HTTP/1.0\ (400|501) ]] || { echo "$head: $(head -n 1 <<<"$output")"; return 1; }
+	done
+}
+
+@test "httpoxy, _ names, Shellshock: nothing of them reaches a script" {
+	local root
+	root=$(attack_root)
+	attack "$root" 'GET /cgi-bin/env.sh HTTP/1.0\r\nProxy: http://evil.example/\r\nX_Forwarded_For: 1.2.3.4\r\n\r\n'
+	[[ "$output" != *HTTP_PROXY* && "$output" != *evil.example* && "$output" != *1.2.3.4* ]]
+	attack "$root" 'GET /cgi-bin/env.sh HTTP/1.0\r\nCookie: () { :; }; echo PWNED\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 400"* ]]
+}
+
+@test "as root: a setuid-root program in cgi-bin stays nobody (no_new_privs)" {
+	running_as_root || skip "needs root"
+	local root nobody
+	root=$(attack_root)
+	nobody=$(id -u nobody)
+	cc -o "$root/cgi-bin/euid" "$BATS_TEST_DIRNAME/cgi-euid.c"
+	chown root:root "$root/cgi-bin/euid"
+	chmod 4755 "$root/cgi-bin/euid"
+	# the control: run as nobody without no_new_privs, it does become root
+	run setpriv --reuid="$nobody" --regid="$(id -g nobody)" --clear-groups "$root/cgi-bin/euid"
+	[[ "$output" == *"uid=$nobody euid=0"* ]]
+	attack "$root" 'GET /cgi-bin/euid HTTP/1.0\r\n\r\n'
+	[[ "$output" == *"uid=$nobody euid=$nobody"* ]]
+}
+
+@test "as root: --chroot runs a static program inside the root; a script whose interpreter is outside it is 500" {
+	running_as_root || skip "needs root"
+	local root
+	root=$(attack_root)
+	cc -static -o "$root/cgi-bin/hello-static" "$BATS_TEST_DIRNAME/cgi-hello.c" 2>/dev/null || skip "no static libc"
+	attack "$root" 'GET /cgi-bin/hello-static?x HTTP/1.0\r\n\r\n' --chroot
+	[[ "$output" == *"compiled: argc=2 query=x"* ]]
+	attack "$root" 'GET /cgi-bin/marked.sh HTTP/1.0\r\n\r\n' --chroot
+	[[ "$output" == "HTTP/1.0 500"* ]]
+	[[ "$output" == *"interpreter cannot be run ('/bin/sh')"* ]]
+}
+
+@test "as root: core dumps are off and no_new_privs is set for what runs" {
+	running_as_root || skip "needs root"
+	local root
+	root=$(attack_root)
+	printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n"\nulimit -c\nexec grep NoNewPrivs /proc/self/status\n' >"$root/cgi-bin/limits.sh"
+	chmod 755 "$root/cgi-bin/limits.sh"
+	attack "$root" 'GET /cgi-bin/limits.sh HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'\n0\nNoNewPrivs:\t1'* ]]
+}
