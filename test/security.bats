@@ -185,3 +185,19 @@ attack() {
 	attack "$root" 'GET /cgi-bin/limits.sh HTTP/1.0\r\n\r\n'
 	[[ "$output" == *$'\n0\nNoNewPrivs:\t1'* ]]
 }
+
+@test "as root: files are read as nobody:nogroup, with no group of root's left" {
+	running_as_root || skip "needs root"
+	local root
+	root=$(attack_root)
+	echo group-root >"$root/group-root.txt"
+	chown root:root "$root/group-root.txt"
+	chmod 640 "$root/group-root.txt"
+	echo nobody-only >"$root/nobody-only.txt"
+	chown nobody "$root/nobody-only.txt"
+	chmod 400 "$root/nobody-only.txt"
+	attack "$root" 'GET /group-root.txt HTTP/1.0\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 403"* && "$output" != *group-root$'\n'* ]]
+	attack "$root" 'GET /nobody-only.txt HTTP/1.0\r\n\r\n'
+	[[ "$output" == "HTTP/1.0 200 OK"* && "$output" == *nobody-only ]]
+}
