@@ -794,7 +794,9 @@ read_head(int fd, char *buf, size_t cap, size_t *len, ssize_t *n, long long dead
 	size_t end = 0;
 
 	*len = 0;
-	while (!end && *len < cap && (*n = read_by(fd, buf + *len, cap - *len, deadline)) > 0)
+	/* in steps of a page: the body behind the head is the kernel's to move */
+	while (!end && *len < cap && (*n = read_by(fd, buf + *len,
+	       cap - *len < 4096 ? cap - *len : 4096, deadline)) > 0)
 		end = head_end(buf, *len += (size_t)*n);
 	return end;
 }

@@ -74,7 +74,7 @@ static const char usage_text[] =
 	"      --pass-auth       give scripts the Authorization header\n"
 	"      --max-body BYTES  largest chunked request body spooled (1 GiB)\n"
 	"      --dotfiles        serve names beginning with '.'\n"
-	"      --proxy-protocol  expect a PROXY header (not implemented yet)\n"
+	"      --proxy-protocol  a PROXY v1/v2 header first gives the client address\n"
 	"      --help, --version\n";
 
 /* A bad command line: one line on stderr and exit 2; when standard output
@@ -200,7 +200,7 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 			sv->max_body = parse_number(r, optarg, "--max-body", 0, 1LL << 50);
 			break;
 		case OPT_DOTFILES: sv->dotfiles = true; break;
-		case OPT_PROXY: usage_error(r, "--proxy-protocol is not implemented yet");
+		case OPT_PROXY: sv->proxy_protocol = true; break;
 		case OPT_HELP: fputs(usage_text, stdout); exit(0);
 		case OPT_VERSION: puts("cgiinetd " VERSION); exit(0);
 		default: usage_error(r, "unknown option");
@@ -264,29 +264,6 @@ setup_fds(struct request *r)
 	fcntl(1, F_SETFL, fcntl(1, F_GETFL) & ~O_NONBLOCK);
 }
 
-/* Address text as CGI wants it: IPv6 without brackets, v4-mapped as IPv4. */
-static bool
-sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
-              char *port, size_t plen)
-{
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
-		inet_ntop(AF_INET, &in->sin_addr, addr, (socklen_t)alen);
-		snprintf(port, plen, "%u", ntohs(in->sin_port));
-		return true;
-	}
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
-		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], addr, (socklen_t)alen);
-		else
-			inet_ntop(AF_INET6, &in6->sin6_addr, addr, (socklen_t)alen);
-		snprintf(port, plen, "%u", ntohs(in6->sin6_port));
-		return true;
-	}
-	return false;
-}
-
 /* The first launcher variable pair that holds a valid address and port. */
 static void
 address_from_env(const char *const names[][2], size_t n, char *addr, size_t alen,
@@ -318,13 +295,13 @@ find_addresses(struct request *r)
 	socklen_t len = sizeof(ss);
 
 	if (getpeername(0, (struct sockaddr *)&ss, &len) < 0 ||
-	    !sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
+	    !http_sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
 	                   sizeof(r->peer_port)))
 		address_from_env(peer_env, 3, r->peer_addr, sizeof(r->peer_addr),
 		                 r->peer_port, sizeof(r->peer_port));
 	len = sizeof(ss);
 	if (getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
-	    !sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
+	    !http_sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
 	                   sizeof(r->local_port)))
 		address_from_env(local_env, 2, r->local_addr, sizeof(r->local_addr),
 		                 r->local_port, sizeof(r->local_port));
@@ -520,9 +497,11 @@ redirect(struct request *r, int hops)
 static enum status
 route(struct request *r, const struct server *sv)
 {
+	long long deadline = http_now_ms() + sv->timeout * 1000LL;
 	enum status s;
 
-	if ((s = http_read_head(r, sv->timeout)) || (s = http_parse_head(r)))
+	if ((sv->proxy_protocol && (s = http_read_proxy(r, deadline))) ||
+	    (s = http_read_head(r, deadline)) || (s = http_parse_head(r)))
 		return s;
 	for (int hops = 0;; hops++) {
 		if ((s = http_decode_path(r)))

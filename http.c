@@ -11,11 +11,13 @@
  * OPTIONS *, CONNECT, trailers.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <linux/openat2.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -323,9 +325,8 @@ read_some(enum kind kind, char *buf, size_t room, long long deadline,
 
 /* Read the request head from fd 0 without consuming a byte of the body. */
 enum status
-http_read_head(struct request *r, int timeout)
+http_read_head(struct request *r, long long deadline)
 {
-	long long deadline = http_now_ms() + (long long)timeout * 1000;
 	struct scan sc = { 0 };
 	struct stat st;
 	enum kind kind = K_STREAM;
@@ -360,6 +361,170 @@ http_read_head(struct request *r, int timeout)
 	r->headlen = len;
 	r->head[len] = '\0';
 	return S_NONE;
+}
+
+/* ---- the PROXY protocol (HAProxy's, v1 and v2) --------------------------- */
+
+/* Address text as CGI wants it: IPv6 without brackets, v4-mapped as IPv4. */
+bool
+http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
+                   char *port, size_t plen)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, addr, (socklen_t)alen);
+		snprintf(port, plen, "%u", ntohs(in->sin_port));
+		return true;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], addr, (socklen_t)alen);
+		else
+			inet_ntop(AF_INET6, &in6->sin6_addr, addr, (socklen_t)alen);
+		snprintf(port, plen, "%u", ntohs(in6->sin6_port));
+		return true;
+	}
+	return false;
+}
+
+/* Exactly n bytes of fd 0, each wait bounded by the deadline: the PROXY
+ * header is ours to consume, and nothing past it is read. */
+static enum status
+read_full(char *buf, size_t n, long long deadline)
+{
+	while (n > 0) {
+		enum status s;
+		ssize_t k;
+
+		if ((s = wait_readable(0, deadline)))
+			return s;
+		if ((k = read(0, buf, n)) < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k <= 0)
+			return S_BAD_REQUEST;
+		buf += k;
+		n -= (size_t)k;
+	}
+	return S_NONE;
+}
+
+/* One end's address from binary (v2) or text (v1) form into the request. */
+static void
+set_end(int family, const void *addr, unsigned port, char *text, size_t tlen,
+        char *ptext, size_t plen)
+{
+	struct sockaddr_storage ss = { .ss_family = (sa_family_t)family };
+
+	if (family == AF_INET) {
+		memcpy(&((struct sockaddr_in *)&ss)->sin_addr, addr, 4);
+		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+	} else {
+		memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr, addr, 16);
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+	}
+	http_sockaddr_text(&ss, text, tlen, ptext, plen);
+}
+
+static bool
+parse_port(const char *s, unsigned *port)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (n == 0 || n > 5 || s[n] || (n > 1 && s[0] == '0'))
+		return false;
+	*port = (unsigned)atoi(s);
+	return *port <= 65535;
+}
+
+/* v1: "PROXY TCP4|TCP6 SRC DST SPORT DPORT\r\n", or "PROXY UNKNOWN ...". */
+static enum status
+proxy_v1(struct request *r, long long deadline)
+{
+	char line[108] = "PROXY", *f[7], *save = NULL;
+	unsigned char src[16], dst[16];
+	unsigned sport, dport;
+	size_t n = 5, nf = 0;
+	enum status s;
+	int family;
+
+	do {			/* byte by byte: the HTTP head follows */
+		if (n == sizeof(line) - 1)
+			return S_BAD_REQUEST;
+		if ((s = read_full(line + n, 1, deadline)))
+			return s;
+	} while (line[n++] != '\n');
+	if (line[n - 2] != '\r' || line[5] != ' ')
+		return S_BAD_REQUEST;
+	line[n - 2] = '\0';
+	if (strstr(line, "  ") || line[n - 3] == ' ')
+		return S_BAD_REQUEST;	/* single spaces only */
+	if (!strncmp(line, "PROXY UNKNOWN", 13))
+		return S_NONE;	/* the connection's own addresses stand */
+	for (char *t = strtok_r(line, " ", &save); t && nf < 7; t = strtok_r(NULL, " ", &save))
+		f[nf++] = t;
+	family = nf == 6 && !strcmp(f[1], "TCP4") ? AF_INET :
+	         nf == 6 && !strcmp(f[1], "TCP6") ? AF_INET6 : 0;
+	if (!family || inet_pton(family, f[2], src) != 1 ||
+	    inet_pton(family, f[3], dst) != 1 || !parse_port(f[4], &sport) ||
+	    !parse_port(f[5], &dport))
+		return S_BAD_REQUEST;
+	set_end(family, src, sport, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
+	        sizeof(r->peer_port));
+	set_end(family, dst, dport, r->local_addr, sizeof(r->local_addr), r->local_port,
+	        sizeof(r->local_port));
+	return S_NONE;
+}
+
+/* v2: the 12-byte signature, version 2, LOCAL or PROXY, a family, a
+ * length, the addresses (TLVs after them are skipped). */
+static enum status
+proxy_v2(struct request *r, const char *start, long long deadline)
+{
+	static const unsigned char sig[12] = "\r\n\r\n\0\r\nQUIT\n";
+	unsigned char h[16 + PROXY_V2_MAX];
+	size_t len, alen;
+	enum status s;
+	int family;
+
+	memcpy(h, start, 5);
+	if ((s = read_full((char *)h + 5, 11, deadline)))
+		return s;
+	if (memcmp(h, sig, sizeof(sig)) || (h[12] & 0xf0) != 0x20 || (h[12] & 0x0f) > 1 ||
+	    (len = (size_t)h[14] << 8 | h[15]) > PROXY_V2_MAX)
+		return S_BAD_REQUEST;
+	if ((s = read_full((char *)h + 16, len, deadline)))
+		return s;
+	if ((h[12] & 0x0f) == 0 || h[13] == 0x00 || (h[13] >> 4) == 3)
+		return S_NONE;	/* LOCAL, UNSPEC, UNIX: the connection's own */
+	family = (h[13] >> 4) == 1 ? AF_INET : (h[13] >> 4) == 2 ? AF_INET6 : 0;
+	alen = family == AF_INET ? 4 : 16;
+	if (!family || ((h[13] & 0x0f) != 1 && (h[13] & 0x0f) != 2) || len < 2 * alen + 4)
+		return S_BAD_REQUEST;
+	set_end(family, h + 16, (unsigned)h[16 + 2 * alen] << 8 | h[17 + 2 * alen],
+	        r->peer_addr, sizeof(r->peer_addr), r->peer_port, sizeof(r->peer_port));
+	set_end(family, h + 16 + alen, (unsigned)h[18 + 2 * alen] << 8 | h[19 + 2 * alen],
+	        r->local_addr, sizeof(r->local_addr), r->local_port, sizeof(r->local_port));
+	return S_NONE;
+}
+
+/* --proxy-protocol: the balancer's header comes first, and the client's
+ * address is taken from it. Absent or malformed: 400. */
+enum status
+http_read_proxy(struct request *r, long long deadline)
+{
+	char start[5];
+	enum status s;
+
+	if ((s = read_full(start, 1, deadline)))
+		return s == S_BAD_REQUEST ? S_CLOSED : s;	/* a probe that said nothing */
+	if ((s = read_full(start + 1, 4, deadline)))
+		return s;
+	s = !memcmp(start, "PROXY", 5) ? proxy_v1(r, deadline) :
+	    !memcmp(start, "\r\n\r\n\0", 5) ? proxy_v2(r, start, deadline) : S_BAD_REQUEST;
+	if (s == S_BAD_REQUEST)
+		http_set_msg(r, "Bad PROXY protocol header");
+	return s;
 }
 
 /* ---- parsing -------------------------------------------------------------- */

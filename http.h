@@ -20,6 +20,7 @@ enum {
 	CGI_DIRS_MAX = 16,
 	EXTRA_ENV_MAX = 64,
 	MSG_MAX = 512,		/* an error page's message */
+	PROXY_V2_MAX = 1024,	/* a PROXY v2 header's addresses and TLVs: 400 */
 };
 
 /* 0 is "no error, go on"; anything else is the HTTP status it means. */
@@ -123,7 +124,11 @@ struct head {
 	bool overflow;
 };
 
-enum status http_read_head(struct request *r, int timeout);
+struct sockaddr_storage;
+enum status http_read_proxy(struct request *r, long long deadline);
+enum status http_read_head(struct request *r, long long deadline);
+bool http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
+                        char *port, size_t plen);
 enum status http_parse_head(struct request *r);
 enum status http_decode_path(struct request *r);
 const char *http_field(const struct request *r, const char *name);

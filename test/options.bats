@@ -54,12 +54,6 @@ load helpers
 	[[ "$output" == *"one document root"* ]]
 }
 
-@test "options not built yet are refused, not ignored" {
-	run cgiinetd --proxy-protocol
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"not implemented yet"* ]]
-}
-
 @test "an unusable document root: a message naming it, exit 2, nothing read" {
 	status=0
 	printf 'GET / HTTP/1.0\r\n\r\n' | cgiinetd -d /nonexistent/www >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || status=$?

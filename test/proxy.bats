@@ -1,0 +1,124 @@
+#!/usr/bin/env bats
+# --proxy-protocol: behind HAProxy, nginx stream or a cloud balancer, the
+# client's address comes from a PROXY v1 (text) or v2 (binary) header.
+
+load helpers
+
+teardown() {
+	serve_stop
+	[ -z "${HAPROXY_PID:-}" ] || kill "$HAPROXY_PID" 2>/dev/null || true
+}
+
+V2SIG='\r\n\r\n\x00\r\nQUIT\n'
+
+env_of() {
+	request "$1GET /cgi-bin/env.sh HTTP/1.0\\r\\n\\r\\n" --proxy-protocol "${@:2}"
+}
+
+@test "PROXY v1 TCP4: the client and server addresses come from the header" {
+	env_of 'PROXY TCP4 192.0.2.1 198.51.100.2 51234 8080\r\n' -l "$BATS_TEST_TMPDIR/log"
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nREMOTE_ADDR=192.0.2.1\nREMOTE_HOST=192.0.2.1\nREMOTE_PORT=51234\n'* ]]
+	[[ "$output" == *$'\nSERVER_PORT=8080\n'* ]]
+	grep -q '^192\.0\.2\.1 - - ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "PROXY v1 TCP6: IPv6 without brackets, v4-mapped shown as IPv4" {
+	env_of 'PROXY TCP6 2001:db8::7 2001:db8::1 40000 443\r\n'
+	[[ "$output" == *$'\nREMOTE_ADDR=2001:db8::7\n'* ]]
+	env_of 'PROXY TCP6 ::ffff:192.0.2.9 ::1 40000 443\r\n'
+	[[ "$output" == *$'\nREMOTE_ADDR=192.0.2.9\n'* ]]
+}
+
+@test "PROXY v1 UNKNOWN: the connection's own addresses stand" {
+	env_of 'PROXY UNKNOWN\r\n'
+	[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.1\n'* ]]
+}
+
+@test "PROXY v2 TCP4 and TCP6, TLVs skipped" {
+	env_of "$V2SIG"'\x21\x11\x00\x0c\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x1f\x90'
+	[[ "$output" == *$'\nREMOTE_ADDR=192.0.2.5\nREMOTE_HOST=192.0.2.5\nREMOTE_PORT=51201\n'* ]]
+	[[ "$output" == *$'\nSERVER_PORT=8080\n'* ]]
+	env_of "$V2SIG"'\x21\x21\x00\x29\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x09\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x30\x39\x01\xbb\x04\x00\x02\x41\x42'
+	[[ "$output" == *$'\nREMOTE_ADDR=2001:db8::9\n'* ]]
+	[[ "$output" == *$'\nREMOTE_PORT=12345\n'* ]]
+}
+
+@test "PROXY v2 LOCAL (a balancer's health check): the connection's own addresses" {
+	env_of "$V2SIG"'\x20\x00\x00\x00'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.1\n'* ]]
+}
+
+@test "PROXY: a POST body after the header and the head stays intact" {
+	request 'PROXY TCP4 192.0.2.1 192.0.2.2 1 2\r\nPOST /cgi-bin/body.sh HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello' --proxy-protocol
+	[ "$(printf '%s\n' "$output" | tail -n 1)" = "md5 $(printf hello | md5sum | cut -d' ' -f1)" ]
+}
+
+@test "PROXY: absent, truncated or malformed headers are 400" {
+	for h in '' 'PROXY TCP4 192.0.2.1 192.0.2.2 1 2' 'PROXY TCP4 192.0.2.1 192.0.2.2 1\r\n' \
+	         'PROXY TCP4 999.0.2.1 192.0.2.2 1 2\r\n' 'PROXY TCP4  192.0.2.1 192.0.2.2 1 2\r\n' \
+	         'PROXY TCP4 192.0.2.1 192.0.2.2 1 65536\r\n' 'PROXY TCP4 192.0.2.1 192.0.2.2 01 2\r\n' \
+	         'PROXY TCP4 2001:db8::1 192.0.2.2 1 2\r\n' 'PROXY TCP5 192.0.2.1 192.0.2.2 1 2\r\n' \
+	         'PROXY TCP4 192.0.2.1 192.0.2.2 1 2 \r\n' 'PROXY TCP4 192.0.2.1 192.0.2.2 1 2\n' \
+	         "PROXY UNKNOWN $(printf 'x%.0s' $(seq 1 100))\\r\\n" \
+	         "$V2SIG"'\x11\x11\x00\x0c' "$V2SIG"'\x21\x11\x00\x0c\xc0\x00' \
+	         "$V2SIG"'\x21\x11\x00\x04\xc0\x00\x02\x05' "$V2SIG"'\x21\x11\x08\x00' \
+	         "$V2SIG"'\x22\x11\x00\x0c\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x1f\x90' \
+	         '\r\n\r\n\x00\r\nQUIX\n\x21\x11\x00\x0c\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x1f\x90'; do
+		env_of "$h"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "[$h]: $(status_line)"; return 1; }
+		[ "$status" -eq 1 ]
+	done
+}
+
+@test "PROXY: a header that never finishes gets 408 within --timeout" {
+	status=0
+	{ printf 'PROXY TCP4 192.0.2.1'; sleep 4; } |
+		timeout 10 env -i "$CGIINETD" -l none -d "$WWW" --proxy-protocol -t 1 >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 4 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 408'
+}
+
+@test "PROXY: a probe that connects and says nothing gets no answer" {
+	run cgiinetd -l none -d "$WWW" --proxy-protocol </dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+@test "without --proxy-protocol a PROXY line is just a bad request" {
+	request 'PROXY TCP4 192.0.2.1 192.0.2.2 1 2\r\nGET / HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ]
+}
+
+# haproxy VERSION: HAProxy on a free loopback port in front of the server,
+# sending a PROXY header of that version; sets $FRONT.
+haproxy_front() {
+	local send=send-proxy-v2 cfg=$BATS_TEST_TMPDIR/haproxy.cfg
+	[ "$1" = 1 ] && send=send-proxy
+	FRONT=$((20000 + RANDOM % 20000))
+	printf 'defaults\n\tmode tcp\n\ttimeout connect 5s\n\ttimeout client 10s\n\ttimeout server 10s\nfrontend f\n\tbind 127.0.0.1:%s\n\tdefault_backend b\nbackend b\n\tserver s 127.0.0.1:%s %s\n' \
+		"$FRONT" "$PORT" "$send" >"$cfg"
+	haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
+	HAPROXY_PID=$!
+	local i=0
+	until curl -s -o /dev/null "http://127.0.0.1:$FRONT/hello.txt" || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+@test "HAProxy send-proxy-v2 and send-proxy in front: REMOTE_ADDR is the client's" {
+	command -v haproxy >/dev/null || skip "no haproxy"
+	serve -l none -d "$WWW" --proxy-protocol
+	for v in 2 1; do
+		haproxy_front "$v"
+		# the client on 127.0.0.2; HAProxy reaches the server from 127.0.0.1
+		run curl -sS --interface 127.0.0.2 "http://127.0.0.1:$FRONT/cgi-bin/env.sh"
+		[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.2\n'* ]] || { echo "v$v: $output"; return 1; }
+		[[ "$output" == *$'\nSERVER_PORT='"$FRONT"$'\n'* ]]
+		kill "$HAPROXY_PID"
+		wait "$HAPROXY_PID" 2>/dev/null || true
+		HAPROXY_PID=
+	done
+}
