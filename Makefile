@@ -1,6 +1,8 @@
 # cgiinetd: one HTTP request per process, for inetd, xinetd and systemd.
 PREFIX = /usr/local
 DESTDIR =
+SYSCONFDIR = $(PREFIX)/etc
+UNITDIR = $(PREFIX)/lib/systemd/system
 CC = cc
 CFLAGS = -std=c11 -O2 -g -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Werror \
@@ -43,14 +45,23 @@ serve: cgiinetd
 	systemd-socket-activate --accept --inetd -l 127.0.0.1:$(PORT) \
 		$(CURDIR)/cgiinetd -l stderr -d $(CURDIR)/examples/www
 
+# The service definitions name $(PREFIX)/sbin/cgiinetd.
 install: cgiinetd
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/xinetd.d $(DESTDIR)$(UNITDIR)
 	install -m 755 cgiinetd $(DESTDIR)$(PREFIX)/sbin/cgiinetd
 	install -m 644 cgiinetd.8 $(DESTDIR)$(PREFIX)/share/man/man8/cgiinetd.8
+	sed 's|/usr/local/sbin/cgiinetd|$(PREFIX)/sbin/cgiinetd|' xinetd.d/cgiinetd \
+		>$(DESTDIR)$(SYSCONFDIR)/xinetd.d/cgiinetd
+	sed 's|/usr/local/sbin/cgiinetd|$(PREFIX)/sbin/cgiinetd|' systemd/cgiinetd@.service \
+		>$(DESTDIR)$(UNITDIR)/cgiinetd@.service
+	install -m 644 systemd/cgiinetd.socket $(DESTDIR)$(UNITDIR)/cgiinetd.socket
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/cgiinetd \
-		$(DESTDIR)$(PREFIX)/share/man/man8/cgiinetd.8
+		$(DESTDIR)$(PREFIX)/share/man/man8/cgiinetd.8 \
+		$(DESTDIR)$(SYSCONFDIR)/xinetd.d/cgiinetd \
+		$(DESTDIR)$(UNITDIR)/cgiinetd@.service $(DESTDIR)$(UNITDIR)/cgiinetd.socket
 
 clean:
 	rm -rf cgiinetd $(OBJ) san fuzz

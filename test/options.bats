@@ -239,17 +239,6 @@ with open(sys.argv[2], "wb") as f:
 	grep -Eq '^<30>.* cgiinetd\[[0-9]+\]: 127\.0\.0\.1 - - \[.*\] "GET /hello.txt HTTP/1.0" 200 6 "-" "-"$' "$BATS_TEST_TMPDIR/syslog"
 }
 
-@test "make install puts the binary and the man page under DESTDIR/PREFIX; uninstall removes them" {
-	local dest=$BATS_TEST_TMPDIR/dest
-	make -s -C "$BATS_TEST_DIRNAME/.." install DESTDIR="$dest" PREFIX=/usr >/dev/null
-	[ -x "$dest/usr/sbin/cgiinetd" ]
-	[ -f "$dest/usr/share/man/man8/cgiinetd.8" ]
-	"$dest/usr/sbin/cgiinetd" --version | grep -q '^cgiinetd '
-	make -s -C "$BATS_TEST_DIRNAME/.." uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null
-	[ ! -e "$dest/usr/sbin/cgiinetd" ]
-	[ ! -e "$dest/usr/share/man/man8/cgiinetd.8" ]
-}
-
 # with_mime_types FILE REQUEST: the answer when /etc/mime.types is FILE
 # (bind-mounted over it in a private mount namespace; needs root)
 with_mime_types() {

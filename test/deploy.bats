@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# Deployment for real: the shipped xinetd entry under xinetd, tcpserver,
+# socat, the systemd units (verified), make install, the man page.
+
+load helpers
+
+ROOT=$BATS_TEST_DIRNAME/..
+
+teardown() {
+	[ -z "${LAUNCHER_PID:-}" ] || { kill "$LAUNCHER_PID" 2>/dev/null; wait "$LAUNCHER_PID" 2>/dev/null; } || true
+}
+
+free_port() {
+	PORT=$((20000 + RANDOM % 20000))
+}
+
+# Wait until something answers on $PORT.
+wait_port() {
+	local i=0
+	until curl -s -o /dev/null "http://127.0.0.1:$PORT/hello.txt" || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+@test "xinetd: the shipped entry serves a file and runs a script; REMOTE_ADDR is the client's" {
+	command -v xinetd >/dev/null || skip "no xinetd"
+	free_port
+	local conf=$BATS_TEST_TMPDIR/xinetd.conf
+	# the shipped entry, pointed at this build, a test port and the fixtures
+	sed -e "s|^\(\s*port\s*=\).*|\1 $PORT\n\tbind = 127.0.0.1|" \
+	    -e "s|^\(\s*server\s*=\).*|\1 $CGIINETD|" \
+	    -e "s|^\(\s*server_args\s*=\).*|\1 --log stderr --directory $WWW|" \
+	    "$ROOT/xinetd.d/cgiinetd" >"$conf"
+	running_as_root || sed -i '/^\s*user\s*=/d' "$conf"
+	xinetd -dontfork -f "$conf" -pidfile "$BATS_TEST_TMPDIR/xinetd.pid" 2>"$BATS_TEST_TMPDIR/xinetd.log" &
+	LAUNCHER_PID=$!
+	wait_port
+	run curl -sS "http://127.0.0.1:$PORT/hello.txt"
+	[ "$output" = hello ]
+	run curl -sS --interface 127.0.0.2 "http://127.0.0.1:$PORT/cgi-bin/env.sh"
+	[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.2\n'* ]]
+	[[ "$output" == *$'\nSERVER_PORT='"$PORT"$'\n'* ]]
+	# xinetd gives the socket as fd 2 too: the log line must not be in the answer
+	[[ "$output" != *'"GET /cgi-bin/env.sh'* ]]
+	if running_as_root; then
+		[[ "$(curl -sS "http://127.0.0.1:$PORT/cgi-bin/id.sh")" == *"uid=$(id -u nobody) "* ]]
+	fi
+}
+
+@test "tcpserver: REMOTE_ADDR and REMOTE_PORT reach the script" {
+	command -v tcpserver >/dev/null || skip "no tcpserver"
+	free_port
+	tcpserver -HR 127.0.0.1 "$PORT" "$CGIINETD" -l none -d "$WWW" 2>/dev/null &
+	LAUNCHER_PID=$!
+	wait_port
+	curl -sS --interface 127.0.0.2 -w '%{local_port}\n' "http://127.0.0.1:$PORT/cgi-bin/env.sh" >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'REMOTE_ADDR=127.0.0.2' "$BATS_TEST_TMPDIR/out"
+	grep -qx "REMOTE_PORT=$(tail -n 1 "$BATS_TEST_TMPDIR/out")" "$BATS_TEST_TMPDIR/out"
+	! grep -q '^TCP' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "socat EXEC: no socket to ask, so socat's variables give the addresses" {
+	command -v socat >/dev/null || skip "no socat"
+	free_port
+	socat "TCP-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork" "EXEC:$CGIINETD -l none -d $WWW" 2>/dev/null &
+	LAUNCHER_PID=$!
+	wait_port
+	curl -sS --interface 127.0.0.2 -w '%{local_port}\n' "http://127.0.0.1:$PORT/cgi-bin/env.sh" >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'REMOTE_ADDR=127.0.0.2' "$BATS_TEST_TMPDIR/out"
+	grep -qx "REMOTE_PORT=$(tail -n 1 "$BATS_TEST_TMPDIR/out")" "$BATS_TEST_TMPDIR/out"
+	grep -qx "SERVER_PORT=$PORT" "$BATS_TEST_TMPDIR/out"
+	! grep -q '^SOCAT' "$BATS_TEST_TMPDIR/out"
+	# a body still reaches the script through socat's socketpair
+	run curl -sS --data-binary 'over socat' "http://127.0.0.1:$PORT/cgi-bin/body.sh"
+	[ "$output" = "md5 $(printf 'over socat' | md5sum | cut -d' ' -f1)" ]
+}
+
+@test "systemd: the shipped socket and service units verify" {
+	command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
+	local d=$BATS_TEST_TMPDIR/units
+	mkdir "$d"
+	cp "$ROOT/systemd/cgiinetd.socket" "$d/"
+	sed "s|/usr/local/sbin/cgiinetd|$CGIINETD|" "$ROOT/systemd/cgiinetd@.service" >"$d/cgiinetd@.service"
+	run systemd-analyze verify "$d/cgiinetd.socket" "$d/cgiinetd@.service"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	grep -q '^Accept=yes' "$d/cgiinetd.socket"
+	grep -q '^StandardInput=socket' "$d/cgiinetd@.service"
+	# and verify does catch a broken unit
+	printf 'Bogus=1\n' >>"$d/cgiinetd@.service"
+	run systemd-analyze verify "$d/cgiinetd.socket" "$d/cgiinetd@.service"
+	[[ "$output" == *Bogus* ]]
+}
+
+@test "make install: binary, man page, xinetd entry and units under DESTDIR, pointing at PREFIX; uninstall removes them" {
+	local dest=$BATS_TEST_TMPDIR/dest
+	make -s -C "$ROOT" install DESTDIR="$dest" PREFIX=/usr SYSCONFDIR=/etc >/dev/null
+	[ -x "$dest/usr/sbin/cgiinetd" ]
+	"$dest/usr/sbin/cgiinetd" --version | grep -q '^cgiinetd '
+	[ -f "$dest/usr/share/man/man8/cgiinetd.8" ]
+	grep -q 'server\s*= /usr/sbin/cgiinetd' "$dest/etc/xinetd.d/cgiinetd"
+	grep -q '^ExecStart=/usr/sbin/cgiinetd ' "$dest/usr/lib/systemd/system/cgiinetd@.service"
+	[ -f "$dest/usr/lib/systemd/system/cgiinetd.socket" ]
+	make -s -C "$ROOT" uninstall DESTDIR="$dest" PREFIX=/usr SYSCONFDIR=/etc >/dev/null
+	[ -z "$(find "$dest" -type f)" ]
+}
+
+@test "the man page is clean under mandoc -Tlint and names every option" {
+	command -v mandoc >/dev/null || skip "no mandoc"
+	run mandoc -Tlint "$ROOT/cgiinetd.8"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	for opt in directory cgi-dirs user timeout cgi-timeout parse-headers chroot \
+	           follow-symlinks no-listing log pass-auth max-body dotfiles proxy-protocol; do
+		grep -q "^\.B.*\\\\-\\\\-$(sed 's/-/\\\\-/g' <<<"$opt")" "$ROOT/cgiinetd.8" ||
+			{ echo "missing --$opt"; return 1; }
+	done
+}
