@@ -42,3 +42,12 @@ teardown() {
 	grep -q "http://127.0.0.1:$port/" "$BATS_TEST_TMPDIR/serve.out"
 	[[ "$output" == *"cgiinetd example site"* ]]
 }
+
+@test "example: headless Chromium walks the site, posts the form and uploads a file" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || skip "no chromium"
+	serve -l none -d "$EXAMPLE"
+	run timeout 120 /usr/bin/python3 "$BATS_TEST_DIRNAME/browser.py" "http://127.0.0.1:$PORT/" "$BATS_TEST_TMPDIR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"all pages as expected"* ]]
+}

@@ -10,7 +10,7 @@ decode() {
 }
 
 echo '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-echo '<title>Form received</title></head><body><h1>Form received</h1>'
+echo '<title>Form received</title><link rel="stylesheet" href="/style.css"></head><body><h1>Form received</h1>'
 if [ "$REQUEST_METHOD" != POST ]; then
 	echo '<p>Send the form on the <a href="/">front page</a>.</p></body></html>'
 	exit 0
