@@ -669,7 +669,7 @@ exec_setup(const struct server *sv, const struct cgi *c, unsigned alarm_secs)
 	if (fchdir(c->dirfd) < 0)
 		_exit(3);
 	/* close-on-exec, not closed: still usable if execve fails */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {	/* before Linux 5.11 */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {	/* before Linux 5.11 */
 		struct rlimit rl;
 		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1 << 20) ?
 		          (int)rl.rlim_cur : 1 << 20;

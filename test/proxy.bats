@@ -92,20 +92,27 @@ env_of() {
 }
 
 # haproxy VERSION: HAProxy on a free loopback port in front of the server,
-# sending a PROXY header of that version; sets $FRONT.
+# sending a PROXY header of that version; sets $FRONT once it listens.
 haproxy_front() {
-	local send=send-proxy-v2 cfg=$BATS_TEST_TMPDIR/haproxy.cfg
+	local send=send-proxy-v2 cfg=$BATS_TEST_TMPDIR/haproxy.cfg try i
 	[ "$1" = 1 ] && send=send-proxy
-	FRONT=$((20000 + RANDOM % 20000))
-	printf 'defaults\n\tmode tcp\n\ttimeout connect 5s\n\ttimeout client 10s\n\ttimeout server 10s\nfrontend f\n\tbind 127.0.0.1:%s\n\tdefault_backend b\nbackend b\n\tserver s 127.0.0.1:%s %s\n' \
-		"$FRONT" "$PORT" "$send" >"$cfg"
-	haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
-	HAPROXY_PID=$!
-	local i=0
-	until curl -s -o /dev/null "http://127.0.0.1:$FRONT/hello.txt" || [ $i -ge 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
+	for try in 1 2 3 4 5; do
+		FRONT=$((20000 + RANDOM % 20000))
+		printf 'defaults\n\tmode tcp\n\ttimeout connect 5s\n\ttimeout client 10s\n\ttimeout server 10s\nfrontend f\n\tbind 127.0.0.1:%s\n\tdefault_backend b\nbackend b\n\tserver s 127.0.0.1:%s %s\n' \
+			"$FRONT" "$PORT" "$send" >"$cfg"
+		haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
+		HAPROXY_PID=$!
+		for i in $(seq 1 200); do
+			kill -0 "$HAPROXY_PID" 2>/dev/null || break
+			# listening: bash's /dev/tcp connects without sending anything
+			(exec 7<>"/dev/tcp/127.0.0.1/$FRONT") 2>/dev/null && return 0
+			sleep 0.05
+		done
+		kill "$HAPROXY_PID" 2>/dev/null || true
+		wait "$HAPROXY_PID" 2>/dev/null || true
 	done
+	echo "haproxy did not start: $(cat "$BATS_TEST_TMPDIR/haproxy.log")"
+	return 1
 }
 
 @test "HAProxy send-proxy-v2 and send-proxy in front: REMOTE_ADDR is the client's" {

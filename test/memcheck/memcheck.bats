@@ -9,7 +9,7 @@
 load ../helpers
 
 # helpers.bash places things relative to test/; this file is one deeper
-CGIINETD=$BATS_TEST_DIRNAME/../../cgiinetd
+CGIINETD=$BATS_TEST_DIRNAME/../../vg/cgiinetd	# glibc: see the Makefile
 WWW=$BATS_TEST_DIRNAME/../www
 CASES=$BATS_TEST_DIRNAME/../cases
 
