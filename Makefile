@@ -60,6 +60,12 @@ memcheck: vg/cgiinetd
 	test/deps
 	bats --tap test/memcheck
 
+# cgiinetd against the floor of its model and its peers (bench/run.sh).
+bench: cgiinetd
+	test/deps
+	bench/deps
+	bench/run.sh
+
 serve: cgiinetd
 	@echo "Serving examples/www on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	systemd-socket-activate --accept --inetd -l 127.0.0.1:$(PORT) \
@@ -97,4 +103,4 @@ fuzz: fuzz/fuzz_request
 	fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
 		-timeout=5 -print_final_stats=1 fuzz/corpus test/fuzz/seeds test/cases
 
-.PHONY: all check memcheck serve install uninstall clean fuzz
+.PHONY: all check memcheck bench serve install uninstall clean fuzz

@@ -20,7 +20,9 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -613,7 +615,7 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 	enum status s;
 
 	*c = (struct cgi){ .dirfd = -1, .cgifd = -1 };
-	if (sv->cgi_timeout)	/* one budget for the body and the script */
+	if (sv->cgi_timeout && !r->deadline)	/* one budget: body, script, redirects */
 		r->deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
 	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
 	    (s = read_body(r, sv)) || (s = make_argv(r, c)) ||
@@ -833,6 +835,7 @@ struct reply {
 	int status;			/* from Status:, 0 if none */
 	const char *reason;
 	const char *location;
+	const char *length;		/* Content-Length, checked */
 	bool type;			/* a Content-Type was given */
 	size_t nfields;			/* passed on, Location included */
 	struct field fields[HDR_FIELDS_MAX];
@@ -876,8 +879,21 @@ reply_field(char *line, struct reply *rp)
 	*e = '\0';
 	if (!is_field_name(line))
 		return false;
+	for (const char *p = v; *p; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return false;	/* RFC 9110 5.5 */
 	if (!strcasecmp(line, "Status"))
 		return !rp->status && parse_status(v, rp);
+	if (!strcasecmp(line, "Transfer-Encoding"))
+		return true;	/* the body is ours to frame: by the close */
+	if (!strcasecmp(line, "Content-Length")) {
+		if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 18 ||
+		    (rp->length && strcmp(rp->length, v)))
+			return false;
+		if (rp->length)
+			return true;	/* the same again: once is enough */
+		rp->length = v;
+	}
 	for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
 		if (!strcasecmp(line, ours[i]))
 			return true;	/* the server's own, never twice */
@@ -983,8 +999,8 @@ cgi_parsed(struct request *r, const struct server *sv, struct cgi *c)
 	static char buf[HEAD_MAX];
 	static struct reply rp;
 	struct sigaction alarm_action = { .sa_handler = on_alarm };
+	struct timeval idle = { .tv_sec = sv->timeout };
 	char path[NAME_MAX + 3];
-	long long deadline = r->deadline;
 	size_t len, end;
 	ssize_t n = 0;
 	enum status s;
@@ -995,21 +1011,25 @@ cgi_parsed(struct request *r, const struct server *sv, struct cgi *c)
 	if ((pid = spawn(r, sv, c, path, &fd)) < 0)
 		return S_INTERNAL_ERROR;
 	sigaction(SIGALRM, &alarm_action, NULL);
-	if (sv->cgi_timeout)
-		alarm((unsigned)sv->cgi_timeout);
-	end = read_head(fd, buf, sizeof(buf), &len, &n, deadline);
+	alarm(alarm_left(r));
+	if (r->out_sock)	/* a client that takes nothing for --timeout is gone */
+		setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
+	end = read_head(fd, buf, sizeof(buf), &len, &n, r->deadline);
 	s = n < 0 ? S_GATEWAY_TIMEOUT : !end ? S_BAD_GATEWAY : parse_reply(buf, end, &rp);
 	if (!s && is_local_redirect(&rp))
 		s = local_redirect(r, rp.location);
-	else if (!s && !(s = send_reply(r, &rp)) && r->method != M_HEAD) {
+	else if (!s && !(s = send_reply(r, &rp)) && r->method != M_HEAD &&
+	         r->status != 204 && r->status != 304) {
 		if (len > end && http_send(r, buf + end, len - end, false) == 0)
 			r->body_sent = (off_t)(len - end);
-		n = splice_body(r, fd, deadline);
+		n = splice_body(r, fd, r->deadline);
 	}
-	while (n > 0)		/* what is left: a HEAD's body, a redirect's */
-		n = read_by(fd, buf, sizeof(buf), deadline);
+	if (s && s != S_LOCAL_REDIRECT)
+		n = -1;		/* a 502, or the client gone: end the script now */
+	while (n > 0)		/* what is left: a HEAD's (204's, 304's) body, a redirect's */
+		n = read_by(fd, buf, sizeof(buf), r->deadline);
 	close(fd);
-	st = reap(pid, n < 0 ? 1 : deadline);
+	st = reap(pid, n < 0 ? 1 : r->deadline);
 	r->script_exit = exit_status(st);
 	return s ? s : (enum status)r->status;
 }

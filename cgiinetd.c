@@ -476,7 +476,8 @@ run_script(struct request *r, const struct server *sv)
 }
 
 /* A script (-P) may ask for another path to be served instead: routing
- * starts over with it, as a GET, a bounded number of times. */
+ * starts over with it, as a GET (a HEAD stays a HEAD), a bounded number of
+ * times. */
 static enum status
 redirect(struct request *r, int hops)
 {
@@ -484,8 +485,10 @@ redirect(struct request *r, int hops)
 		http_set_msg(r, "Too many local redirects");
 		return S_INTERNAL_ERROR;
 	}
-	r->method = M_GET;
-	r->method_name = "GET";
+	if (r->method != M_HEAD) {	/* a HEAD stays one: no body */
+		r->method = M_GET;
+		r->method_name = "GET";
+	}
 	r->content_length = -1;
 	r->chunked = r->expect_continue = false;
 	r->redirected = true;
@@ -542,10 +545,10 @@ main(int argc, char *argv[])
 	}
 	signal(SIGPIPE, SIG_IGN);	/* a vanished client is an error return */
 	find_addresses(&r);
-	if ((s = route(&r, &sv)) == S_CLOSED)
-		return 0;
+	if ((s = route(&r, &sv)) == S_CLOSED && !r.status)
+		return 0;	/* nothing was asked, or nothing answered */
 	ours = !r.status;
-	if (ours)
+	if (ours && s != S_CLOSED)
 		http_send_error(&r, s);
 	log_request(&sv, &r);
 	/* -P: the script's outcome, unless the answer was an error of ours */

@@ -459,7 +459,7 @@ proxy_v1(struct request *r, long long deadline)
 	line[n - 2] = '\0';
 	if (strstr(line, "  ") || line[n - 3] == ' ')
 		return S_BAD_REQUEST;	/* single spaces only */
-	if (!strncmp(line, "PROXY UNKNOWN", 13))
+	if (!strncmp(line, "PROXY UNKNOWN", 13) && (!line[13] || line[13] == ' '))
 		return S_NONE;	/* the connection's own addresses stand */
 	for (char *t = strtok_r(line, " ", &save); t && nf < 7; t = strtok_r(NULL, " ", &save))
 		f[nf++] = t;
@@ -490,11 +490,18 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 	memcpy(h, start, 5);
 	if ((s = read_full((char *)h + 5, 11, deadline)))
 		return s;
-	if (memcmp(h, sig, sizeof(sig)) || (h[12] & 0xf0) != 0x20 || (h[12] & 0x0f) > 1 ||
-	    (len = (size_t)h[14] << 8 | h[15]) > PROXY_V2_MAX)
+	if (memcmp(h, sig, sizeof(sig)) || (h[12] & 0xf0) != 0x20 || (h[12] & 0x0f) > 1)
 		return S_BAD_REQUEST;
-	if ((s = read_full((char *)h + 16, len, deadline)))
+	len = (size_t)h[14] << 8 | h[15];
+	if ((s = read_full((char *)h + 16, len < PROXY_V2_MAX ? len : PROXY_V2_MAX, deadline)))
 		return s;
+	for (size_t left = len > PROXY_V2_MAX ? len - PROXY_V2_MAX : 0; left > 0;) {
+		char tlv[1024];	/* TLVs beyond what is kept (an SSL client's), dropped */
+		size_t k = left < sizeof(tlv) ? left : sizeof(tlv);
+		if ((s = read_full(tlv, k, deadline)))
+			return s;
+		left -= k;
+	}
 	if ((h[12] & 0x0f) == 0 || h[13] == 0x00 || (h[13] >> 4) == 3)
 		return S_NONE;	/* LOCAL, UNSPEC, UNIX: the connection's own */
 	family = (h[13] >> 4) == 1 ? AF_INET : (h[13] >> 4) == 2 ? AF_INET6 : 0;
@@ -1253,9 +1260,10 @@ q_is_zero(const char *params)
 
 	while ((q = strchr(q, ';'))) {
 		q += 1 + strspn(q + 1, " \t");
-		if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
-			return q[2] == '0' && (!q[3] || (q[3] == '.' &&
-			       strspn(q + 4, "0") == strlen(q + 4)));
+		if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
+			size_t n = q[2] == '0' && q[3] == '.' ? 4 + strspn(q + 4, "0") : 3;
+			return q[2] == '0' && strspn(q + n, " \t") == strlen(q + n);
+		}
 	}
 	return false;
 }

@@ -20,7 +20,7 @@ enum {
 	CGI_DIRS_MAX = 16,
 	EXTRA_ENV_MAX = 64,
 	MSG_MAX = 512,		/* an error page's message */
-	PROXY_V2_MAX = 1024,	/* a PROXY v2 header's addresses and TLVs: 400 */
+	PROXY_V2_MAX = 1024,	/* PROXY v2 bytes kept; TLVs beyond are read, dropped */
 };
 
 /* 0 is "no error, go on"; anything else is the HTTP status it means. */

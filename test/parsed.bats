@@ -77,7 +77,7 @@ reply() {
 }
 
 @test "-P: invalid script heads are 502, never a guess" {
-	for c in nocolon cr nul eof notype badstatus status600 badname huge; do
+	for c in nocolon cr nul eof notype badstatus status600 badname huge ctl cl2; do
 		reply "$c"
 		[ "$(status_line)" = "HTTP/1.0 502 Bad Gateway" ] || { echo "$c: $(status_line)"; return 1; }
 		[ "$status" -eq 3 ] || { echo "$c: exit $status"; return 1; }
@@ -119,4 +119,30 @@ reply() {
 	request 'POST /cgi-bin/body.sh HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello' -P
 	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
 	[ "$(printf '%s\n' "$output" | tail -n 1)" = "md5 $(printf hello | md5sum | cut -d' ' -f1)" ]
+}
+
+@test "-P: a HEAD stays a HEAD across a local redirect: no body, file or script" {
+	request 'HEAD /cgi-bin/reply.sh?local HTTP/1.0\r\n\r\n' -P
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\nContent-Length: 6\n'* && "$output" != *hello* ]]
+	request 'HEAD /cgi-bin/reply.sh?local-head HTTP/1.0\r\n\r\n' -P
+	[ "$(status_line)" = "HTTP/1.0 418 I am a teapot" ]
+	[[ "$output" != *stout* ]]
+}
+
+@test "-P: a 304 from a script carries no body; Transfer-Encoding is the server's business" {
+	reply status304
+	[ "$(status_line)" = "HTTP/1.0 304 Not Modified" ]
+	[[ "$output" != *"no body"* ]]
+	reply te
+	[[ "$output" != *Transfer-Encoding* ]]
+	[ "$(printf '%s\n' "$output" | grep -c '^Content-Length: 3$')" -eq 1 ]
+}
+
+@test "-P: after a 502 the script is ended at once, not at --cgi-timeout" {
+	status=0
+	printf 'GET /cgi-bin/reply.sh?bad-then-more HTTP/1.0\r\n\r\n' |
+		timeout 8 env -i PATH=/usr/bin:/bin "$CGIINETD" -P -l none -d "$WWW" --cgi-timeout 60 >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 3 ]	# 124 if it had waited for the deadline
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 502'
 }

@@ -61,7 +61,7 @@ env_of() {
 	         'PROXY TCP4 192.0.2.1 192.0.2.2 1 65536\r\n' 'PROXY TCP4 192.0.2.1 192.0.2.2 01 2\r\n' \
 	         'PROXY TCP4 2001:db8::1 192.0.2.2 1 2\r\n' 'PROXY TCP5 192.0.2.1 192.0.2.2 1 2\r\n' \
 	         'PROXY TCP4 192.0.2.1 192.0.2.2 1 2 \r\n' 'PROXY TCP4 192.0.2.1 192.0.2.2 1 2\n' \
-	         "PROXY UNKNOWN $(printf 'x%.0s' $(seq 1 100))\\r\\n" \
+	         "PROXY UNKNOWN $(printf 'x%.0s' $(seq 1 100))\\r\\n" 'PROXY UNKNOWNFOO 1 2\r\n' \
 	         "$V2SIG"'\x11\x11\x00\x0c' "$V2SIG"'\x21\x11\x00\x0c\xc0\x00' \
 	         "$V2SIG"'\x21\x11\x00\x04\xc0\x00\x02\x05' "$V2SIG"'\x21\x11\x08\x00' \
 	         "$V2SIG"'\x22\x11\x00\x0c\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x1f\x90' \
@@ -128,4 +128,12 @@ haproxy_front() {
 		wait "$HAPROXY_PID" 2>/dev/null || true
 		HAPROXY_PID=
 	done
+}
+
+@test "PROXY v2 with TLVs past 1 KiB (an SSL client's): read and dropped, addresses kept" {
+	local tlv
+	tlv=$(printf '\\x%02x' $(seq 1 2000 | sed 's/.*/171/'))
+	env_of "$V2SIG"'\x21\x11\x07\xdc\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x1f\x90'"$tlv"
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nREMOTE_ADDR=192.0.2.5\n'* ]]
 }

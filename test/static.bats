@@ -121,6 +121,7 @@ body() {
 
 @test "gzip: not taken (absent, q=0, * refused by gzip;q=0): the file itself, still Vary" {
 	for ae in '' 'Accept-Encoding: identity\r\n' 'Accept-Encoding: gzip;q=0\r\n' \
+	          'Accept-Encoding: gzip;q=0 , br\r\n' 'Accept-Encoding: gzip; q=0.0\t, br\r\n' \
 	          'Accept-Encoding: *;q=0.5, gzip; q=0.000\r\n' 'Accept-Encoding: *;q=0\r\n'; do
 		request "GET /gz/page.html HTTP/1.0\\r\\n$ae\\r\\n"
 		[ -z "$(header Content-Encoding)" ] || { echo "$ae: encoded"; return 1; }

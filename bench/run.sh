@@ -1,0 +1,127 @@
+#!/bin/bash
+# make bench: cgiinetd against the floor of the process-per-connection model
+# and against its peers, every server started per connection by the same
+# systemd-socket-activate --accept --inetd on loopback. Interleaved rounds;
+# medians, and each round's ratio to the floor with its min-max (noise).
+# ROUNDS, SECS (per measurement) and CONNS (wrk connections) may be set.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/..
+ROUNDS=${ROUNDS:-3} SECS=${SECS:-3} CONNS=${CONNS:-8}
+work=$(mktemp -d /tmp/cgiinetd-bench.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The document root: a 1 KiB page, a 64 MiB file, two trivial CGIs.
+www=$work/www
+mkdir -p "$www/cgi-bin"
+head -c 1024 /dev/zero | tr '\0' x >"$www/small.html"
+head -c $((64 << 20)) /dev/zero >"$www/big.bin"
+cc_static=$(command -v musl-gcc || echo cc)
+$cc_static -O2 -static -o "$work/floor" "$here/floor.c"
+$cc_static -O2 -static -o "$www/cgi-bin/hello-c" "$here/cgi-floor.c"
+printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\nContent-Length: 6\\r\\n\\r\\nhello\\n"\n' >"$www/cgi-bin/hello.sh"
+printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 6\\r\\n\\r\\nhello\\n"\n' >"$work/hello-raw.sh"
+chmod 755 "$www/cgi-bin/hello.sh" "$work/hello-raw.sh"
+
+# workload | server | command | path | expected body (file)
+printf 'hello\n' >"$work/hello.txt"
+servers=(
+	"small|floor|$work/floor $www/small.html|/small.html|$www/small.html"
+	"small|cgiinetd|$top/cgiinetd -l none -d $www|/small.html|$www/small.html"
+	"small|micro_httpd|/usr/sbin/micro-httpd $www|/small.html|$www/small.html"
+	"small|busybox|/usr/bin/busybox httpd -i -h $www|/small.html|$www/small.html"
+	"small|python|/usr/bin/python3 $here/pyhandler.py $www|/small.html|$www/small.html"
+	"cgi-c|floor|$www/cgi-bin/hello-c raw|/|$work/hello.txt"
+	"cgi-c|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello-c|$work/hello.txt"
+	"cgi-c|busybox|/usr/bin/busybox httpd -i -h $www|/cgi-bin/hello-c|$work/hello.txt"
+	"cgi-sh|floor|/bin/sh $work/hello-raw.sh|/|$work/hello.txt"
+	"cgi-sh|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello.sh|$work/hello.txt"
+	"cgi-sh|busybox|/usr/bin/busybox httpd -i -h $www|/cgi-bin/hello.sh|$work/hello.txt"
+	"big|floor|$work/floor $www/big.bin|/big.bin|$www/big.bin"
+	"big|cgiinetd|$top/cgiinetd -l none -d $www|/big.bin|$www/big.bin"
+	"big|micro_httpd|/usr/sbin/micro-httpd $www|/big.bin|$www/big.bin"
+)
+
+start() {	# start CMD on a free port, time it; sets port, spid
+	local i
+	for i in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 20000))
+		/usr/bin/time -f '%U %S' -o "$work/time" \
+			systemd-socket-activate --accept --inetd -l "127.0.0.1:$port" $1 2>"$work/sa.log" &
+		spid=$!
+		pids+=("$spid")
+		while kill -0 "$spid" 2>/dev/null && ! grep -q Listening "$work/sa.log"; do sleep 0.02; done
+		grep -q Listening "$work/sa.log" && return 0
+	done
+	echo "bench: cannot start $1" >&2
+	exit 1
+}
+
+stop() {	# sets cpu: the superserver's and its children's user+sys seconds
+	pkill -TERM -P "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	cpu=$(awk '/^[0-9.]+ [0-9.]+$/ {print $1 + $2}' "$work/time")
+}
+
+: >"$work/results"
+for round in $(seq 1 "$ROUNDS"); do
+	for s in "${servers[@]}"; do
+		IFS='|' read -r load name cmd path want <<<"$s"
+		start "$cmd"
+		# every answer is checked before it is timed
+		curl -sS -o "$work/body" "http://127.0.0.1:$port$path"
+		cmp -s "$work/body" "$want" || { echo "bench: $name ($load) answered wrongly" >&2; exit 1; }
+		wrk -t 2 -c "$CONNS" -d "${SECS}s" "http://127.0.0.1:$port$path" >"$work/wrk"
+		reqs=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk")
+		errs=$(sed -n 's/.*Socket errors: \(.*\)/\1/p; s/.*Non-2xx or 3xx responses: \(.*\)/non2xx \1/p' "$work/wrk" | tr '\n' ' ')
+		stop
+		echo "$round $load $name $reqs $cpu ${errs:-}" >>"$work/results"
+	done
+done
+
+# peak RSS of one small request, pipe mode
+printf 'GET /small.html HTTP/1.0\r\n\r\n' >"$work/req"
+rss() { /usr/bin/time -f %M "$@" <"$work/req" 2>&1 >/dev/null | tail -n 1; }
+
+python3 - "$work/results" "$SECS" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+secs = float(sys.argv[2])
+data = {}
+for r in rows:
+    rnd, load, name, reqs, cpu = r[0], r[1], r[2], int(r[3]), float(r[4])
+    data.setdefault((load, name), {})[rnd] = (reqs / secs, cpu / max(reqs, 1) * 1e6, reqs)
+def fmt(x):
+    return "%.2f" % x
+print("| work | server | req/s (median) | ratio to floor | CPU us/request (median) | ratio to floor |")
+print("|---|---|---|---|---|---|")
+for (load, name), rounds in data.items():
+    floor = data[(load, "floor")]
+    rps = [v[0] for v in rounds.values()]
+    cpu = [v[1] for v in rounds.values()]
+    r_rps = [rounds[k][0] / floor[k][0] for k in rounds]
+    r_cpu = [rounds[k][1] / floor[k][1] for k in rounds]
+    if load == "big":
+        rps = [x * 64 for x in rps]   # MiB/s
+    print("| %s | %s | %.0f%s | %s (%s-%s) | %.0f | %s (%s-%s) |" % (
+        load, name, statistics.median(rps), " MiB/s" if load == "big" else "",
+        fmt(statistics.median(r_rps)), fmt(min(r_rps)), fmt(max(r_rps)),
+        statistics.median(cpu), fmt(statistics.median(r_cpu)), fmt(min(r_cpu)), fmt(max(r_cpu))))
+errs = [r for r in rows if len(r) > 5]
+for r in errs:
+    print("errors: round %s %s %s: %s" % (r[0], r[1], r[2], " ".join(r[5:])))
+PY
+echo
+echo "| server | peak RSS of one small request (pipe mode) |"
+echo "|---|---|"
+echo "| floor | $(rss "$work/floor" "$www/small.html") KiB |"
+echo "| cgiinetd | $(rss "$top/cgiinetd" -l none -d "$www") KiB |"
+echo "| micro_httpd | $(rss /usr/sbin/micro-httpd "$www") KiB |"
+echo "| busybox | $(rss /usr/bin/busybox httpd -i -h "$www") KiB |"
+echo "| python | $(rss /usr/bin/python3 "$here/pyhandler.py" "$www") KiB |"
