@@ -128,6 +128,17 @@ serve_stop() {
 	fi
 }
 
+# gone PATTERN [TENTHS]: no process matches PATTERN (pgrep -f), waiting up
+# to TENTHS tenths of a second (default 50) for the last ones to end.
+gone() {
+	local i=0
+	while pgrep -f "$1" >/dev/null && [ $i -lt "${2:-50}" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	! pgrep -f "$1"
+}
+
 running_as_root() {
 	[ "$(id -u)" = 0 ]
 }

@@ -22,10 +22,5 @@ teardown() {
 	done
 	serve_stop
 	# the last answers may still be on their way out: 3 s for them to end
-	local i=0
-	while pgrep -f "$CGIINETD -l none -d $WWW|fixed\.sh" >/dev/null && [ $i -lt 30 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	! pgrep -f "$CGIINETD -l none -d $WWW|fixed\.sh"
+	gone "$CGIINETD -l none -d $WWW|fixed\.sh" 30
 }

@@ -219,12 +219,7 @@ url() {
 	serve -P -l none -d "$WWW"
 	local tag=$RANDOM$RANDOM
 	curl -sS "$(url "/cgi-bin/forever.sh?$tag")" 2>/dev/null | head -c 100000 >/dev/null || true
-	local i=0
-	while pgrep -f "yes forever $tag" >/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	! pgrep -f "yes forever $tag"
+	gone "yes forever $tag"
 	[ -z "$(pgrep -P "$SERVER_PID")" ]
 }
 
