@@ -1030,6 +1030,7 @@ cgi_parsed(struct request *r, const struct server *sv, struct cgi *c)
 		n = read_by(fd, buf, sizeof(buf), r->deadline);
 	close(fd);
 	st = reap(pid, n < 0 ? 1 : r->deadline);
+	alarm(0);
 	r->script_exit = exit_status(st);
 	return s ? s : (enum status)r->status;
 }
