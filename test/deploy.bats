@@ -32,8 +32,10 @@ wait_port() {
 	    -e "s|^\(\s*server\s*=\).*|\1 $CGIINETD|" \
 	    -e "s|^\(\s*server_args\s*=\).*|\1 --log stderr --directory $WWW|" \
 	    "$ROOT/xinetd.d/cgiinetd" >"$conf"
-	running_as_root || sed -i '/^\s*user\s*=/d' "$conf"
-	xinetd -dontfork -f "$conf" -pidfile "$BATS_TEST_TMPDIR/xinetd.pid" 2>"$BATS_TEST_TMPDIR/xinetd.log" &
+	# an ordinary user can only name itself, and keeps its own log
+	running_as_root || sed -i "s|^\(\s*user\s*=\).*|\1 $(id -un)|" "$conf"
+	xinetd -dontfork -filelog "$BATS_TEST_TMPDIR/xinetd.log" -f "$conf" \
+		-pidfile "$BATS_TEST_TMPDIR/xinetd.pid" 2>>"$BATS_TEST_TMPDIR/xinetd.log" &
 	LAUNCHER_PID=$!
 	wait_port
 	run curl -sS "http://127.0.0.1:$PORT/hello.txt"
