@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -429,11 +430,15 @@ secure(struct server *sv, char *err, size_t errsz)
 			return snprintf(err, errsz, "chroot: %s", strerror(errno)), -1;
 		strcpy(sv->docroot_abs, "/");
 	}
-	if (root && (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 ||
-	             setuid(pw->pw_uid) < 0))
+	/* The system calls themselves: this process has one thread, so libc's
+	 * broadcast of the change to all threads would be work for nothing. */
+	if (root && (syscall(SYS_setgroups, 0, NULL) < 0 ||
+	             syscall(SYS_setgid, pw->pw_gid) < 0 ||
+	             syscall(SYS_setuid, pw->pw_uid) < 0))
 		return snprintf(err, errsz, "dropping to '%s': %s", sv->user,
 		                strerror(errno)), -1;
-	if (root && (setuid(0) == 0 || geteuid() == 0 || getegid() == 0))
+	if (root && (syscall(SYS_setuid, 0) == 0 || geteuid() == 0 || getegid() == 0 ||
+	             getgroups(0, NULL) != 0))
 		return snprintf(err, errsz, "still privileged after dropping to '%s'",
 		                sv->user), -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
