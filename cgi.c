@@ -841,13 +841,6 @@ struct reply {
 	struct field fields[HDR_FIELDS_MAX];
 };
 
-static bool
-is_field_name(const char *s)
-{
-	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                       "0123456789!#$%&'*+-.^_`|~") == strlen(s);
-}
-
 /* "Status: 404 Not Found": three digits, 200-599, a printable reason. */
 static bool
 parse_status(const char *v, struct reply *rp)
@@ -877,7 +870,7 @@ reply_field(char *line, struct reply *rp)
 	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
 	*e = '\0';
-	if (!is_field_name(line))
+	if (!http_is_token(line))
 		return false;
 	for (const char *p = v; *p; p++)
 		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)

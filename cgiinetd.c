@@ -217,30 +217,25 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 
 /* ---- the connection -------------------------------------------------------- */
 
-static bool
-same_file(int a, int b)
+/* Clear O_NONBLOCK if a launcher left it set: scripts expect blocking fds. */
+static void
+blocking(int fd)
 {
-	struct stat sa, sb;
+	int fl = fcntl(fd, F_GETFL);
 
-	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-static bool
-is_socket(int fd)
-{
-	struct stat st;
-
-	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 }
 
 /* Make fds 0-2 safe to use: the connection on 0 and 1 (systemd's fd 3 moved
- * there), and fd 2 never the connection, or diagnostics would reach it. */
+ * there), and fd 2 never the connection, or diagnostics would reach it.
+ * Each is looked at once. */
 static void
 setup_fds(struct request *r)
 {
 	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
-	int null = -1;
+	struct stat st[3];
+	int null;
 
 	if (fds && pid && !strcmp(fds, "1") && atol(pid) == (long)getpid()) {
 		dup2(3, 0);
@@ -251,18 +246,23 @@ setup_fds(struct request *r)
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDNAMES");
 	for (int fd = 0; fd <= 2; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && (null = open("/dev/null", O_RDWR)) != fd)
-			_exit(2);	/* open() takes the lowest free fd */
-	if (same_file(0, 2) || (is_socket(2) && same_file(1, 2))) {
+		while (fstat(fd, &st[fd]) < 0)	/* closed: /dev/null takes its place */
+			if ((null = open("/dev/null", O_RDWR)) != fd)
+				_exit(2);	/* open() takes the lowest free fd */
+	if (S_ISSOCK(st[2].st_mode) && ((st[2].st_dev == st[0].st_dev &&
+	    st[2].st_ino == st[0].st_ino) || (st[2].st_dev == st[1].st_dev &&
+	    st[2].st_ino == st[1].st_ino))) {
 		if ((null = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0 ||
 		    dup2(null, 2) < 0)
 			_exit(2);
 		close(null);
 	}
-	r->in_sock = is_socket(0);
-	r->out_sock = is_socket(1);
-	fcntl(0, F_SETFL, fcntl(0, F_GETFL) & ~O_NONBLOCK);
-	fcntl(1, F_SETFL, fcntl(1, F_GETFL) & ~O_NONBLOCK);
+	r->in_sock = S_ISSOCK(st[0].st_mode);
+	r->out_sock = S_ISSOCK(st[1].st_mode);
+	if (r->in_sock)
+		blocking(0);
+	if (r->out_sock)
+		blocking(1);
 }
 
 /* The first launcher variable pair that holds a valid address and port. */
@@ -372,7 +372,7 @@ log_request(const struct server *sv, const struct request *r)
 	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	char line[4096 + 2 * 1024 + 512], req[4096], ref[1024], ua[1024];
-	char bytes[24], status[8];
+	char bytes[24], status[8], exitf[24] = "";
 	struct tm tm;
 	int n;
 
@@ -384,14 +384,13 @@ log_request(const struct server *sv, const struct request *r)
 	log_escape(ua, sizeof(ua), http_field(r, "User-Agent"));
 	snprintf(bytes, sizeof(bytes), "%lld", (long long)r->body_sent);
 	snprintf(status, sizeof(status), "%d", r->status);
+	if (r->script_exit >= 0)	/* -P: the script's outcome too */
+		snprintf(exitf, sizeof(exitf), " exit=%d", r->script_exit);
 	n = snprintf(line, sizeof(line),
-	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %s %s \"%s\" \"%s\"\n",
+	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %s %s \"%s\" \"%s\"%s\n",
 	             r->peer_addr, tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900,
 	             tm.tm_hour, tm.tm_min, tm.tm_sec, req, r->status ? status : "-",
-	             r->body_sent ? bytes : "-", ref, ua);
-	if (r->script_exit >= 0 && n > 0 && (size_t)n < sizeof(line) - 16)
-		n += snprintf(line + n - 1, sizeof(line) - (size_t)n + 1, " exit=%d\n",
-		              r->script_exit) - 1;
+	             r->body_sent ? bytes : "-", ref, ua, exitf);
 	if (n > 0 && (size_t)n < sizeof(line))
 		log_line(sv, LOG_INFO, line, (size_t)n - 1);
 }

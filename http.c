@@ -187,6 +187,10 @@ sendfile_all(const struct request *r, int fd, off_t off, off_t len)
 {
 	off_t start = off, end = off + len;
 
+	/* sendfile has no MSG_DONTWAIT: the socket itself goes non-blocking
+	 * (no script shares it on this path), and each wait is polled */
+	if (r->out_sock)
+		fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
 	while (off < end) {
 		size_t chunk = end - off > (1 << 30) ? (1 << 30) : (size_t)(end - off);
 		ssize_t n = sendfile(1, fd, &off, chunk);
@@ -285,19 +289,25 @@ scan_limits(const struct scan *sc, size_t len)
 	return S_NONE;
 }
 
-static int
-read_exactly(int fd, char *buf, size_t len)
+/* Exactly n bytes of fd 0, each wait bounded by the deadline: what is read
+ * is known to be ours (a PROXY header, peeked head bytes), nothing past it. */
+static enum status
+read_full(char *buf, size_t n, long long deadline)
 {
-	while (len > 0) {
-		ssize_t n = read(fd, buf, len);
-		if (n < 0 && errno == EINTR)
+	while (n > 0) {
+		enum status s;
+		ssize_t k;
+
+		if ((s = wait_readable(0, deadline)))
+			return s;
+		if ((k = read(0, buf, n)) < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
+		if (k <= 0)
+			return S_BAD_REQUEST;
+		buf += k;
+		n -= (size_t)k;
 	}
-	return 0;
+	return S_NONE;
 }
 
 enum kind { K_SOCKET, K_FILE, K_STREAM };
@@ -349,7 +359,7 @@ http_read_head(struct request *r, long long deadline)
 			return sc.started && n == 0 ? S_BAD_REQUEST : S_CLOSED;
 		end = scan_head(&sc, r->head, len + (size_t)n);
 		take = end ? end - len : (size_t)n;
-		if (kind == K_SOCKET && read_exactly(0, r->head + len, take) < 0)
+		if (kind == K_SOCKET && read_full(r->head + len, take, deadline))
 			return S_CLOSED;
 		if (kind == K_FILE && end &&
 		    lseek(0, (off_t)end - (off_t)(len + (size_t)n), SEEK_CUR) < 0)
@@ -386,27 +396,6 @@ http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
 		return true;
 	}
 	return false;
-}
-
-/* Exactly n bytes of fd 0, each wait bounded by the deadline: the PROXY
- * header is ours to consume, and nothing past it is read. */
-static enum status
-read_full(char *buf, size_t n, long long deadline)
-{
-	while (n > 0) {
-		enum status s;
-		ssize_t k;
-
-		if ((s = wait_readable(0, deadline)))
-			return s;
-		if ((k = read(0, buf, n)) < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (k <= 0)
-			return S_BAD_REQUEST;
-		buf += k;
-		n -= (size_t)k;
-	}
-	return S_NONE;
 }
 
 /* One end's address from binary (v2) or text (v1) form into the request. */
@@ -542,8 +531,8 @@ is_tchar(unsigned char c)
 	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static bool
-is_token(const char *s)
+bool
+http_is_token(const char *s)
 {
 	if (!*s)
 		return false;
@@ -605,7 +594,7 @@ parse_request_line(struct request *r, char *b)
 		if (strchr(r->version, ' '))
 			return S_BAD_REQUEST;
 	}
-	if (!is_token(r->method_name) || !*r->target)
+	if (!http_is_token(r->method_name) || !*r->target)
 		return S_BAD_REQUEST;
 	if (!strcmp(r->method_name, "GET"))
 		r->method = M_GET;
@@ -639,7 +628,7 @@ parse_field(struct request *r, char *line)
 	if (r->nfields == HDR_FIELDS_MAX)
 		return S_HEADERS_TOO_LARGE;
 	*colon = '\0';
-	if (!is_token(line))
+	if (!http_is_token(line))
 		return S_BAD_REQUEST;
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
@@ -1148,6 +1137,8 @@ real_path(const struct server *sv, int fd, char *out, size_t cap)
 	return true;
 }
 
+static int open_in_checked(const struct server *sv, const char *path, int flags);
+
 /* Open a path to be served as a file or a listing. Neither its spelling
  * nor, through symlinks, where it really leads may be a dot-file or lie
  * under a CGI directory (a script's source): a symlinked path is judged by
@@ -1156,11 +1147,19 @@ real_path(const struct server *sv, int fd, char *out, size_t cap)
 static int
 open_static(const struct server *sv, const char *path, int flags)
 {
+	if (is_hidden(sv, path) || under_cgi_dir(sv, path))
+		return errno = ENOENT, -1;
+	return open_in_checked(sv, path, flags);
+}
+
+/* As open_static, for a name in a directory whose path was just checked
+ * (an index file, a .gz sibling): only where a symlink leads is left. */
+static int
+open_in_checked(const struct server *sv, const char *path, int flags)
+{
 	char real[PATH_MAX];
 	int fd;
 
-	if (is_hidden(sv, path) || under_cgi_dir(sv, path))
-		return errno = ENOENT, -1;
 	fd = open_at(sv, sv->rootfd, path, flags, RESOLVE_NO_SYMLINKS);
 	if (fd >= 0 || errno != ELOOP)
 		return fd;
@@ -1306,7 +1305,7 @@ pick_gzip(const struct request *r, const struct server *sv, const char *name,
 	if (n > 3 && !strcmp(name + n - 3, ".gz"))
 		return;
 	snprintf(gz, sizeof(gz), "%s.gz", name);
-	if ((fd = open_static(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
+	if ((fd = open_in_checked(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
 		return;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -1653,12 +1652,12 @@ read_entries(const struct server *sv, const char *path, int dirfd, size_t *count
 		if (n == cap) {
 			struct entry *ne = reallocarray(e, cap ? cap * 2 : 64, sizeof(*e));
 			if (!ne)
-				break;
+				goto nomem;
 			e = ne;
 			cap = cap ? cap * 2 : 64;
 		}
 		if (!(e[n].name = strdup(de->d_name)))
-			break;
+			goto nomem;
 		e[n].link = de->d_type == DT_LNK || (de->d_type == DT_UNKNOWN &&
 		            fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		            S_ISLNK(st.st_mode));
@@ -1666,11 +1665,16 @@ read_entries(const struct server *sv, const char *path, int dirfd, size_t *count
 		n++;
 	}
 	closedir(d);
-	if (!e)
-		e = calloc(1, sizeof(*e));
+	if (!e && !(e = calloc(1, sizeof(*e))))
+		return NULL;
 	qsort(e, n, sizeof(*e), entry_cmp);
 	*count = n;
 	return e;
+nomem:			/* never a listing with names missing: a 500 */
+	closedir(d);
+	free_entries(e, n);
+	errno = ENOMEM;
+	return NULL;
 }
 
 static enum status
@@ -1714,7 +1718,7 @@ serve_directory(struct request *r, const struct server *sv, int dirfd)
 		int fd;
 
 		snprintf(path, sizeof(path), "%s%s", r->path, index_names[i]);
-		if ((fd = open_static(sv, path, O_RDONLY | O_NONBLOCK)) < 0)
+		if ((fd = open_in_checked(sv, path, O_RDONLY | O_NONBLOCK)) < 0)
 			continue;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			enum status s = send_file(r, sv, fd, &st, path);
@@ -1737,8 +1741,6 @@ http_serve_static(struct request *r, const struct server *sv)
 
 	if ((fd = open_static(sv, r->path, O_RDONLY | O_NONBLOCK)) < 0)
 		return errno_status(r);
-	if (r->out_sock)	/* see http_send */
-		fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
 	if (fstat(fd, &st) < 0)
 		s = S_INTERNAL_ERROR;
 	else if (S_ISDIR(st.st_mode))

@@ -275,3 +275,11 @@ with_mime_types() {
 	[[ "$output" == *"log file"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/target" ]
 }
+
+@test "fd 2 that is the same file as stdin but no socket is not the connection: -l stderr logs" {
+	local f=$BATS_TEST_TMPDIR/both
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' >"$f"
+	# stdin and stderr one open file, as a terminal would be for both
+	env -i "$CGIINETD" -l stderr -d "$WWW" <>"$f" 2>&0 >/dev/null
+	grep -q '"GET /hello.txt HTTP/1.0" 200 6' "$f"
+}
