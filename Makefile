@@ -4,13 +4,21 @@ DESTDIR =
 SYSCONFDIR = $(PREFIX)/etc
 UNITDIR = $(PREFIX)/lib/systemd/system
 # musl-gcc (Debian's musl-tools) when there is one: a static binary, with
-# nothing to load and relocate at every request; else cc and its libc.
+# nothing to load at every request; else cc and its libc. musl-gcc's specs
+# know -static but not -static-pie (they would link musl's libc.so), so the
+# link names musl's self-relocating start file and libc.a itself.
 MUSL_GCC != command -v musl-gcc || true
+MUSL_LIB != [ -z "$(MUSL_GCC)" ] || sed -n 's|.*-specs "\(.*\)/[^/]*".*|\1|p' $(MUSL_GCC)
 CC = $(if $(MUSL_GCC),musl-gcc,cc)
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS = -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
-LDFLAGS = -Wl,-z,relro,-z,now $(if $(MUSL_GCC),-static-pie,-pie)
+LDFLAGS = -Wl,-z,relro,-z,now
+LINK = $(if $(MUSL_GCC),gcc -static-pie -nostdlib $(LDFLAGS) $(MUSL_LIB)/rcrt1.o \
+	$(MUSL_LIB)/crti.o $$(gcc -print-file-name=crtbeginS.o) $(OBJ) \
+	$(MUSL_LIB)/libc.a $$(gcc -print-libgcc-file-name) \
+	$$(gcc -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o, \
+	$(CC) $(CFLAGS) $(LDFLAGS) -pie $(OBJ))
 # musl's headers do not reach the kernel's (linux/openat2.h): point at them
 MUSL_INC = $(if $(MUSL_GCC),-isystem musl-include)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -24,14 +32,34 @@ OBJ = $(SRC:.c=.o)
 all: cgiinetd
 
 cgiinetd: $(OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJ)
+	$(LINK) -o $@
 
 $(OBJ): $(if $(MUSL_GCC),musl-include)
 	$(CC) $(CFLAGS) $(MUSL_INC) -c -o $@ $(@:.o=.c)
 
 cgiinetd.o: cgiinetd.c http.h cgi.h
-http.o: http.c http.h
+http.o: http.c http.h mime.h
 cgi.o: cgi.c cgi.h http.h
+
+# The system's mime.types as a sorted C table, made again when it changes:
+# a type is a binary search, not a read of 70 KB at every request. Offsets,
+# not pointers: nothing to relocate at start. A later line wins, as in
+# Python's mimetypes; names outside printable ASCII, or that a C string
+# would need to escape, are left out.
+MIME_TYPES = $(wildcard /etc/mime.types)
+mime.h: $(MIME_TYPES) Makefile
+	{ echo '/* Made by make from $(or $(MIME_TYPES),no mime.types): do not edit. */'; \
+	  for f in $(MIME_TYPES); do awk '{ sub(/\r$$/, "") } !/^[ \t]*#/ { \
+		for (i = 2; i <= NF; i++) t[$$i] = $$1 } END { for (e in t) \
+		if ((e t[e]) ~ /^[!-~]+$$/ && (e t[e]) !~ /["\\?]/) print e, t[e] }' \
+		$$f; done | LC_ALL=C sort | \
+	  LC_ALL=C awk 'BEGIN { print "static const char mime_names[] =" } \
+		{ off[NR] = n + 0; n += length($$1) + length($$2) + 2; \
+		  printf "\t\"%s\\0\" \"%s\\0\"\n", $$1, $$2 } \
+		END { print "\t\"\";\nstatic const unsigned mime_system[] = {"; \
+		      for (i = 1; i <= NR; i++) printf "\t%d,\n", off[i]; \
+		      print "\t0\t/* the end */\n};" }'; \
+	} >$@.tmp && mv $@.tmp $@
 
 musl-include:
 	mkdir -p $@
@@ -41,7 +69,7 @@ musl-include:
 
 # The same sources with AddressSanitizer and UBSan (glibc: ASan needs it),
 # for the second test run.
-san/cgiinetd: $(SRC) http.h cgi.h
+san/cgiinetd: $(SRC) http.h cgi.h mime.h
 	mkdir -p san
 	cc $(CFLAGS) $(SAN_FLAGS) -pie -o $@ $(SRC)
 
@@ -52,7 +80,7 @@ check: cgiinetd san/cgiinetd
 
 # valgrind over requests that do not exec (slow: not part of check), on a
 # glibc build: valgrind cannot follow a static musl binary's allocator.
-vg/cgiinetd: $(SRC) http.h cgi.h
+vg/cgiinetd: $(SRC) http.h cgi.h mime.h
 	mkdir -p vg
 	cc $(CFLAGS) -pie -o $@ $(SRC)
 
@@ -90,10 +118,10 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/cgiinetd@.service $(DESTDIR)$(UNITDIR)/cgiinetd.socket
 
 clean:
-	rm -rf cgiinetd $(OBJ) san vg fuzz musl-include
+	rm -rf cgiinetd $(OBJ) mime.h san vg fuzz musl-include
 
 # libFuzzer over the request head (clang): FUZZ_SECONDS, seeds in test/fuzz.
-fuzz/fuzz_request: test/fuzz/fuzz_request.c http.c http.h
+fuzz/fuzz_request: test/fuzz/fuzz_request.c http.c http.h mime.h
 	mkdir -p fuzz
 	clang -std=c11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ test/fuzz/fuzz_request.c http.c

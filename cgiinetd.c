@@ -178,8 +178,7 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 
 	*sv = (struct server){ .docroot = NULL, .user = "nobody", .timeout = 30,
 	                       .cgi_timeout = 300, .max_body = 1LL << 30,
-	                       .listing = true, .rootfd = -1, .logfd = -1,
-	                       .mimefd = -1 };
+	                       .listing = true, .rootfd = -1, .logfd = -1 };
 	parse_cgi_dirs(r, sv, default_dirs);
 	while ((c = getopt_long(argc, argv, "d:c:u:t:Pl:e:", long_options, NULL)) != -1) {
 		switch (c) {
@@ -414,7 +413,6 @@ secure(struct server *sv, char *err, size_t errsz)
 	    !realpath(sv->docroot, sv->docroot_abs))
 		return snprintf(err, errsz, "document root '%s': %s", sv->docroot,
 		                strerror(errno)), -1;
-	sv->mimefd = open("/etc/mime.types", O_RDONLY | O_CLOEXEC);
 	if (sv->log == LOG_TO_FILE &&
 	    (sv->logfd = open(sv->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 	                      O_NOFOLLOW | O_NOCTTY, 0640)) < 0)

@@ -68,7 +68,10 @@ static const struct status_text status_text[] = {
 	[505] = { "HTTP Version Not Supported", "Cannot fulfill request" },
 };
 
-/* Used when the system's mime.types is missing or lacks the extension. */
+/* Extension to type: the system's mime.types, compiled into mime.h by make
+ * (mime_names: "ext\0type\0" pairs; mime_system: their offsets, sorted by
+ * extension); then this table, for what it lacks. */
+#include "mime.h"
 static const struct {
 	const char *ext, *type;
 } mime_fallback[] = {
@@ -1172,73 +1175,44 @@ open_in_checked(const struct server *sv, const char *path, int flags)
 	return errno = ENOENT, -1;
 }
 
-static bool
-is_blank(char c)
+static int
+mime_cmp(const void *ext, const void *offset)
 {
-	return c == ' ' || c == '\t' || c == '\r';
+	return strcmp(ext, mime_names + *(const unsigned *)offset);
 }
 
-/* Look ext up in mime.types as mapped (len bytes, no NUL: every scan is
- * bounded by the line's end). "type ext ext ..." lines; '#' comments. */
-static bool
-mime_lookup(const char *map, size_t len, const char *ext, size_t elen,
-            char *out, size_t cap)
+/* The system's type for ext, or NULL. */
+static const char *
+mime_system_type(const char *ext)
 {
-	const char *end = map + len, *eol;
+	const unsigned *o = bsearch(ext, mime_system, LEN(mime_system) - 1,
+	                            sizeof(*o), mime_cmp);
 
-	for (const char *p = map; p < end; p = eol + 1) {
-		const char *w = p, *word;
-		size_t tlen;
-
-		if (!(eol = memchr(p, '\n', (size_t)(end - p))))
-			eol = end;
-		if (*p == '#')
-			continue;
-		while (w < eol && !is_blank(*w))
-			w++;
-		tlen = (size_t)(w - p);
-		while (w < eol) {
-			while (w < eol && is_blank(*w))
-				w++;
-			for (word = w; w < eol && !is_blank(*w); w++)
-				;
-			if ((size_t)(w - word) == elen && !strncasecmp(word, ext, elen) &&
-			    tlen > 0 && tlen < cap) {
-				memcpy(out, p, tlen);
-				out[tlen] = '\0';
-				return true;
-			}
-		}
-	}
-	return false;
+	return o ? mime_names + *o + strlen(ext) + 1 : NULL;
 }
 
 /* The type of a file name by its last extension, as Python's guess_type:
- * the system's mime.types, then a built-in table, then octet-stream. */
-static void
-mime_type(const struct server *sv, const char *name, char *out, size_t cap)
+ * the extension as spelt, then in lower case; else octet-stream. */
+static const char *
+mime_type(const char *name)
 {
-	const char *base = strrchr(name, '/'), *ext;
-	struct stat st;
-	size_t elen;
-	void *map;
+	const char *base = strrchr(name, '/'), *ext, *type;
+	char lower[32];
+	size_t i;
 
-	snprintf(out, cap, "application/octet-stream");
 	base = base ? base + 1 : name;
 	ext = strrchr(base, '.');
-	if (!ext || ext == base || !(elen = strlen(++ext)) || elen > 32)
-		return;
-	if (sv->mimefd >= 0 && fstat(sv->mimefd, &st) == 0 && st.st_size > 0 &&
-	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-	                sv->mimefd, 0)) != MAP_FAILED) {
-		bool found = mime_lookup(map, (size_t)st.st_size, ext, elen, out, cap);
-		munmap(map, (size_t)st.st_size);
-		if (found)
-			return;
-	}
-	for (size_t i = 0; i < LEN(mime_fallback); i++)
-		if (!strcasecmp(ext, mime_fallback[i].ext))
-			snprintf(out, cap, "%s", mime_fallback[i].type);
+	if (!ext || ext == base || strlen(++ext) >= sizeof(lower))
+		return "application/octet-stream";
+	for (i = 0; ext[i]; i++)
+		lower[i] = (char)tolower((unsigned char)ext[i]);
+	lower[i] = '\0';
+	if ((type = mime_system_type(ext)) || (type = mime_system_type(lower)))
+		return type;
+	for (i = 0; i < LEN(mime_fallback); i++)
+		if (!strcmp(lower, mime_fallback[i].ext))
+			return mime_fallback[i].type;
+	return "application/octet-stream";
 }
 
 /* What is sent for a file: the file itself or its precompressed sibling. */
@@ -1448,7 +1422,6 @@ send_file(struct request *r, const struct server *sv, int fd,
 	struct rep p = { .fd = fd, .st = *st };
 	off_t first = 0, last = st->st_size - 1, len;
 	enum status range, s;
-	char type[128];
 	struct head h;
 
 	pick_gzip(r, sv, name, &p);
@@ -1468,8 +1441,7 @@ send_file(struct request *r, const struct server *sv, int fd,
 		if (range == S_OK)
 			first = 0, last = p.st.st_size - 1;
 		len = last - first + 1;
-		mime_type(sv, name, type, sizeof(type));
-		file_head(&h, r, &p, type, range, first, last);
+		file_head(&h, r, &p, mime_type(name), range, first, last);
 		if (http_head_send(r, &h, r->method != M_HEAD && len > 0) == 0 &&
 		    r->method != M_HEAD && len > 0)
 			r->body_sent = sendfile_all(r, p.fd, first, len);

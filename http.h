@@ -72,7 +72,6 @@ struct server {
 	enum log_dest log;
 	const char *log_path;
 	int logfd;
-	int mimefd;			/* the system's mime.types, or -1 */
 };
 
 struct field {
