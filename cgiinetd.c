@@ -216,14 +216,16 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 
 /* ---- the connection -------------------------------------------------------- */
 
-/* Clear O_NONBLOCK if a launcher left it set: scripts expect blocking fds. */
-static void
+/* Clear O_NONBLOCK if a launcher left it set: scripts expect blocking fds.
+ * Returns the flags as they now are. */
+static int
 blocking(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
 
 	if (fl >= 0 && (fl & O_NONBLOCK))
-		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		fcntl(fd, F_SETFL, fl &= ~O_NONBLOCK);
+	return fl;
 }
 
 /* Make fds 0-2 safe to use: the connection on 0 and 1 (systemd's fd 3 moved
@@ -241,9 +243,11 @@ setup_fds(struct request *r)
 		dup2(3, 1);
 		close(3);
 	}
-	unsetenv("LISTEN_FDS");
-	unsetenv("LISTEN_PID");
-	unsetenv("LISTEN_FDNAMES");
+	if (fds || pid) {	/* not for a script (nor its children) */
+		unsetenv("LISTEN_FDS");
+		unsetenv("LISTEN_PID");
+		unsetenv("LISTEN_FDNAMES");
+	}
 	for (int fd = 0; fd <= 2; fd++)
 		while (fstat(fd, &st[fd]) < 0)	/* closed: /dev/null takes its place */
 			if ((null = open("/dev/null", O_RDWR)) != fd)
@@ -259,9 +263,11 @@ setup_fds(struct request *r)
 	r->in_sock = S_ISSOCK(st[0].st_mode);
 	r->out_sock = S_ISSOCK(st[1].st_mode);
 	if (r->in_sock)
-		blocking(0);
-	if (r->out_sock)
-		blocking(1);
+		r->out_flags = blocking(0);
+	/* one socket is one open file: its flags are already known */
+	if (r->out_sock && !(r->in_sock && st[0].st_ino == st[1].st_ino &&
+	                     st[0].st_dev == st[1].st_dev))
+		r->out_flags = blocking(1);
 }
 
 /* The first launcher variable pair that holds a valid address and port. */
@@ -270,17 +276,18 @@ address_from_env(const char *const names[][2], size_t n, char *addr, size_t alen
                  char *port, size_t plen)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *a = getenv(names[i][0]), *p = getenv(names[i][1]);
+		const char *a = getenv(names[i][0]), *p;
 		unsigned char bin[16];
 		if (!a || (inet_pton(AF_INET, a, bin) != 1 && inet_pton(AF_INET6, a, bin) != 1))
 			continue;
+		p = getenv(names[i][1]);
 		snprintf(addr, alen, "%s", a);
 		snprintf(port, plen, "%s", p && *p && strlen(p) <= 5 &&
 		         strspn(p, "0123456789") == strlen(p) ? p : "0");
 		return;
 	}
-	snprintf(addr, alen, "127.0.0.1");
-	snprintf(port, plen, "0");
+	strcpy(addr, "127.0.0.1");	/* both hold any address's text */
+	strcpy(port, "0");
 }
 
 static void

@@ -38,34 +38,35 @@
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 struct status_text {
+	int code;
 	const char *reason;	/* RFC 9110 */
 	const char *explain;	/* Python's http.HTTPStatus descriptions */
 };
 
 static const struct status_text status_text[] = {
-	[100] = { "Continue", "Request received, please continue" },
-	[200] = { "OK", "Request fulfilled, document follows" },
-	[206] = { "Partial Content", "Partial content follows" },
-	[301] = { "Moved Permanently", "Object moved permanently -- see URI list" },
-	[302] = { "Found", "Object moved temporarily -- see URI list" },
-	[304] = { "Not Modified", "Document has not changed since given time" },
-	[400] = { "Bad Request", "Bad request syntax or unsupported method" },
-	[403] = { "Forbidden", "Request forbidden -- authorization will not help" },
-	[404] = { "Not Found", "Nothing matches the given URI" },
-	[408] = { "Request Timeout", "Request timed out; try again later" },
-	[413] = { "Content Too Large", "Content is too large" },
-	[414] = { "URI Too Long", "URI is too long" },
-	[416] = { "Range Not Satisfiable", "Cannot satisfy request range" },
-	[417] = { "Expectation Failed", "Expect condition could not be satisfied" },
-	[431] = { "Request Header Fields Too Large",
-	          "The server refused this request because the request header "
-	          "fields are too large" },
-	[500] = { "Internal Server Error", "Server got itself in trouble" },
-	[501] = { "Not Implemented", "Server does not support this operation" },
-	[502] = { "Bad Gateway", "Invalid responses from another server/proxy" },
-	[504] = { "Gateway Timeout",
-	          "The gateway server did not receive a timely response" },
-	[505] = { "HTTP Version Not Supported", "Cannot fulfill request" },
+	{ 100, "Continue", "Request received, please continue" },
+	{ 200, "OK", "Request fulfilled, document follows" },
+	{ 206, "Partial Content", "Partial content follows" },
+	{ 301, "Moved Permanently", "Object moved permanently -- see URI list" },
+	{ 302, "Found", "Object moved temporarily -- see URI list" },
+	{ 304, "Not Modified", "Document has not changed since given time" },
+	{ 400, "Bad Request", "Bad request syntax or unsupported method" },
+	{ 403, "Forbidden", "Request forbidden -- authorization will not help" },
+	{ 404, "Not Found", "Nothing matches the given URI" },
+	{ 408, "Request Timeout", "Request timed out; try again later" },
+	{ 413, "Content Too Large", "Content is too large" },
+	{ 414, "URI Too Long", "URI is too long" },
+	{ 416, "Range Not Satisfiable", "Cannot satisfy request range" },
+	{ 417, "Expectation Failed", "Expect condition could not be satisfied" },
+	{ 431, "Request Header Fields Too Large",
+	  "The server refused this request because the request header "
+	  "fields are too large" },
+	{ 500, "Internal Server Error", "Server got itself in trouble" },
+	{ 501, "Not Implemented", "Server does not support this operation" },
+	{ 502, "Bad Gateway", "Invalid responses from another server/proxy" },
+	{ 504, "Gateway Timeout",
+	  "The gateway server did not receive a timely response" },
+	{ 505, "HTTP Version Not Supported", "Cannot fulfill request" },
 };
 
 /* Extension to type: the system's mime.types, compiled into mime.h by make
@@ -95,9 +96,10 @@ static const char *const index_names[] = { "index.html", "index.htm" };
 static const struct status_text *
 status_entry(int status)
 {
-	if (status < 100 || status >= (int)LEN(status_text))
-		return NULL;
-	return status_text[status].reason ? &status_text[status] : NULL;
+	for (size_t i = 0; i < LEN(status_text); i++)
+		if (status_text[i].code == status)
+			return &status_text[i];
+	return NULL;
 }
 
 const char *
@@ -192,8 +194,8 @@ sendfile_all(const struct request *r, int fd, off_t off, off_t len)
 
 	/* sendfile has no MSG_DONTWAIT: the socket itself goes non-blocking
 	 * (no script shares it on this path), and each wait is polled */
-	if (r->out_sock)
-		fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
+	if (r->out_sock && r->out_flags >= 0)
+		fcntl(1, F_SETFL, r->out_flags | O_NONBLOCK);
 	while (off < end) {
 		size_t chunk = end - off > (1 << 30) ? (1 << 30) : (size_t)(end - off);
 		ssize_t n = sendfile(1, fd, &off, chunk);
@@ -313,6 +315,18 @@ read_full(char *buf, size_t n, long long deadline)
 	return S_NONE;
 }
 
+/* Consume n bytes a peek has shown are there: one read, unless a signal
+ * cut it short. */
+static enum status
+take_peeked(char *buf, size_t n, long long deadline)
+{
+	ssize_t k = recv(0, buf, n, MSG_DONTWAIT);
+
+	if (k < 0)
+		k = 0;
+	return (size_t)k == n ? S_NONE : read_full(buf + k, n - (size_t)k, deadline);
+}
+
 enum kind { K_SOCKET, K_FILE, K_STREAM };
 
 /* One read of what may be head: a peek on a socket (the body must stay
@@ -346,9 +360,10 @@ http_read_head(struct request *r, long long deadline)
 	enum status s;
 	size_t len = 0, end = 0;
 
-	if (fstat(0, &st) == 0)
-		kind = S_ISSOCK(st.st_mode) ? K_SOCKET :
-		       S_ISREG(st.st_mode) ? K_FILE : K_STREAM;
+	if (r->in_sock)
+		kind = K_SOCKET;
+	else if (fstat(0, &st) == 0)
+		kind = S_ISREG(st.st_mode) ? K_FILE : K_STREAM;
 	while (!end) {
 		ssize_t n = read_some(kind, r->head + len, HEAD_MAX - len,
 		                      deadline, &s);
@@ -362,7 +377,7 @@ http_read_head(struct request *r, long long deadline)
 			return sc.started && n == 0 ? S_BAD_REQUEST : S_CLOSED;
 		end = scan_head(&sc, r->head, len + (size_t)n);
 		take = end ? end - len : (size_t)n;
-		if (kind == K_SOCKET && read_full(r->head + len, take, deadline))
+		if (kind == K_SOCKET && take_peeked(r->head + len, take, deadline))
 			return S_CLOSED;
 		if (kind == K_FILE && end &&
 		    lseek(0, (off_t)end - (off_t)(len + (size_t)n), SEEK_CUR) < 0)
@@ -915,15 +930,78 @@ http_decode_path(struct request *r)
 
 /* ---- responses ------------------------------------------------------------ */
 
-/* IMF-fixdate. strftime's names are C-locale ones: setlocale is never called. */
+/* v in base 10 or 16 at p, no NUL; returns the end. The hot path's
+ * numbers, where printf would cost more than the rest of a request. */
+static char *
+put_number(char *p, unsigned long long v, unsigned base, int width)
+{
+	char tmp[24], *t = tmp + sizeof(tmp);
+
+	do
+		*--t = "0123456789abcdef"[v % base];
+	while ((v /= base) || tmp + sizeof(tmp) - t < width);
+	memcpy(p, t, (size_t)(tmp + sizeof(tmp) - t));
+	return p + (tmp + sizeof(tmp) - t);
+}
+
+/* v in decimal, as a string in buf. */
+static const char *
+decimal(char buf[24], unsigned long long v)
+{
+	*put_number(buf, v, 10, 1) = '\0';
+	return buf;
+}
+
+/* IMF-fixdate (RFC 9110 5.6.7), "Sun, 06 Nov 1994 08:49:37 GMT": a fixed
+ * form of C-locale names and two-digit fields (strftime costs a third of
+ * a small request's instructions). A year beyond 9999 is the epoch. */
 void
 http_date(time_t t, char out[30])
 {
+	static const char days[] = "SunMonTueWedThuFriSat",
+	                  months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	struct tm tm;
+	char *p = out;
 
-	if (!gmtime_r(&t, &tm) ||
-	    !strftime(out, 30, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-		strcpy(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+		t = 0;
+		gmtime_r(&t, &tm);
+	}
+	p = mempcpy(p, days + 3 * tm.tm_wday, 3);
+	p = mempcpy(p, ", ", 2);
+	p = put_number(p, (unsigned)tm.tm_mday, 10, 2);
+	*p++ = ' ';
+	p = mempcpy(p, months + 3 * tm.tm_mon, 3);
+	*p++ = ' ';
+	p = put_number(p, (unsigned)tm.tm_year + 1900, 10, 4);
+	*p++ = ' ';
+	p = put_number(p, (unsigned)tm.tm_hour, 10, 2);
+	*p++ = ':';
+	p = put_number(p, (unsigned)tm.tm_min, 10, 2);
+	*p++ = ':';
+	p = put_number(p, (unsigned)tm.tm_sec, 10, 2);
+	memcpy(p, " GMT", 5);
+}
+
+/* Append the strings, up to a NULL (http_head_cat adds it). */
+void
+http_head_catv(struct head *h, ...)
+{
+	const char *s;
+	va_list ap;
+
+	va_start(ap, h);
+	while ((s = va_arg(ap, const char *))) {
+		size_t n = strlen(s);
+
+		if (n >= sizeof(h->buf) - h->len) {
+			h->overflow = true;
+			break;
+		}
+		memcpy(h->buf + h->len, s, n);
+		h->len += n;
+	}
+	va_end(ap);
 }
 
 void
@@ -945,22 +1023,22 @@ void
 http_head_begin(struct head *h, struct request *r, int status,
                 const char *reason)
 {
-	char date[30];
+	char date[30], code[24];
 
 	h->len = 0;
 	h->overflow = false;
 	r->status = status;
 	http_date(r->now, date);
-	http_head_add(h, "HTTP/1.0 %d %s\r\nServer: cgiinetd/%s\r\nDate: %s\r\n",
-	              status, reason ? reason : http_reason(status), VERSION,
-	              date);
+	http_head_cat(h, "HTTP/1.0 ", decimal(code, (unsigned)status), " ",
+	              reason ? reason : http_reason(status),
+	              "\r\nServer: cgiinetd/" VERSION "\r\nDate: ", date, "\r\n");
 }
 
 /* Finish and send the head; HTTP/0.9 gets none. */
 int
 http_head_send(struct request *r, struct head *h, bool body_follows)
 {
-	http_head_add(h, "\r\n");
+	http_head_cat(h, "\r\n");
 	if (h->overflow)
 		return -1;
 	if (r->http09)
@@ -1402,16 +1480,36 @@ static void
 file_head(struct head *h, struct request *r, const struct rep *p, const char *type,
           enum status range, off_t first, off_t last)
 {
+	char len[24];
+
 	http_head_begin(h, r, range == S_NONE ? S_PARTIAL_CONTENT : S_OK, NULL);
-	http_head_add(h, "Content-Type: %s\r\n%sContent-Length: %lld\r\n", type,
+	http_head_cat(h, "Content-Type: ", type, "\r\n",
 	              p->gzip ? "Content-Encoding: gzip\r\n" : "",
-	              (long long)(last - first + 1));
+	              "Content-Length: ", decimal(len, (unsigned long long)(last - first + 1)),
+	              "\r\n");
 	if (range == S_NONE)
 		http_head_add(h, "Content-Range: bytes %lld-%lld/%lld\r\n", (long long)first,
 		              (long long)last, (long long)p->st.st_size);
-	http_head_add(h, "Last-Modified: %s\r\nETag: %s\r\nAccept-Ranges: bytes\r\n"
-	              "%sConnection: close\r\n", p->modified, p->etag,
-	              p->vary ? "Vary: Accept-Encoding\r\n" : "");
+	http_head_cat(h, "Last-Modified: ", p->modified, "\r\nETag: ", p->etag,
+	              "\r\nAccept-Ranges: bytes\r\n",
+	              p->vary ? "Vary: Accept-Encoding\r\n" : "", "Connection: close\r\n");
+}
+
+/* "inode-size-mtime" in hex: changes whenever the file is replaced or
+ * written (to the nanosecond). */
+static void
+etag(char out[64], const struct stat *st)
+{
+	char *p = out;
+
+	*p++ = '"';
+	p = put_number(p, (unsigned long long)st->st_ino, 16, 1);
+	*p++ = '-';
+	p = put_number(p, (unsigned long long)st->st_size, 16, 1);
+	*p++ = '-';
+	p = put_number(p, (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL +
+	               (unsigned long long)st->st_mtim.tv_nsec, 16, 1);
+	memcpy(p, "\"", 2);
 }
 
 /* A regular file: conditionals, a range, then the bytes by sendfile. */
@@ -1425,10 +1523,7 @@ send_file(struct request *r, const struct server *sv, int fd,
 	struct head h;
 
 	pick_gzip(r, sv, name, &p);
-	snprintf(p.etag, sizeof(p.etag), "\"%llx-%llx-%llx\"",
-	         (unsigned long long)p.st.st_ino, (unsigned long long)p.st.st_size,
-	         (unsigned long long)p.st.st_mtim.tv_sec * 1000000000ULL +
-	         (unsigned long long)p.st.st_mtim.tv_nsec);
+	etag(p.etag, &p.st);
 	http_date(p.st.st_mtime, p.modified);
 	range = byte_range(r, &p, &first, &last);
 	if (not_modified(r, &p)) {

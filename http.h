@@ -83,6 +83,7 @@ struct field {
 struct request {
 	/* the connection: read from 0, written to 1 */
 	bool in_sock, out_sock;
+	int out_flags;			/* fd 1's file status flags, blocking */
 	char peer_addr[64], peer_port[8];
 	char local_addr[64], local_port[8];
 
@@ -136,6 +137,8 @@ enum status http_serve_static(struct request *r, const struct server *sv);
 void http_send_error(struct request *r, enum status s);
 void http_head_begin(struct head *h, struct request *r, int status,
                      const char *reason);
+void http_head_catv(struct head *h, ...);
+#define http_head_cat(h, ...) http_head_catv(h, __VA_ARGS__, (const char *)NULL)
 void http_head_add(struct head *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int http_head_send(struct request *r, struct head *h, bool body_follows);

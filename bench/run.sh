@@ -3,13 +3,18 @@
 # and against its peers, every server started per connection by the same
 # systemd-socket-activate --accept --inetd on loopback. Interleaved rounds;
 # medians, and each round's ratio to the floor with its min-max (noise).
-# ROUNDS, SECS (per measurement) and CONNS (wrk connections) may be set.
+# Then user-space instructions (callgrind) and peak RSS of one request in
+# pipe mode. ROUNDS, SECS (per measurement) and CONNS (wrk connections) may
+# be set.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$here/..
 ROUNDS=${ROUNDS:-3} SECS=${SECS:-3} CONNS=${CONNS:-8}
 work=$(mktemp -d /tmp/cgiinetd-bench.XXXXXX)
 chmod 755 "$work"
+# a copy: a rebuild while the bench runs must not change what it measures
+top=$work/build
+mkdir "$top"
+cp "$here/../cgiinetd" "$top/cgiinetd"
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -85,9 +90,35 @@ for round in $(seq 1 "$ROUNDS"); do
 	done
 done
 
-# peak RSS of one small request, pipe mode
+# peak RSS and instructions of one small request, pipe mode
 printf 'GET /small.html HTTP/1.0\r\n\r\n' >"$work/req"
 rss() { /usr/bin/time -f %M "$@" <"$work/req" 2>&1 >/dev/null | tail -n 1; }
+
+# instructions: each server in an empty environment, as nobody when the
+# bench runs as root (cgiinetd then does what an ordinary user's does), its
+# answer checked; and cgiinetd started as root, dropping to nobody itself.
+# valgrind.bin, not the wrapper script: it would add variables to the
+# environment (VALGRIND_LIB tells the one bench/deps unpacked where it is)
+vg=$here/valgrind/usr/bin/valgrind.bin
+if [ -x "$vg" ]; then
+	export VALGRIND_LIB=$here/valgrind/usr/libexec/valgrind
+else
+	vg=$(command -v valgrind.bin || command -v valgrind)
+fi
+mkdir -m 777 "$work/cg"
+as_user=
+[ "$(id -u)" != 0 ] || as_user="setpriv --reuid=$(id -u nobody) --regid=$(id -g nobody) --clear-groups"
+instructions() {	# instructions NAME [--as-root] CMD...
+	local out=$work/cg/$1 who=$as_user
+	shift
+	[ "$1" != --as-root ] || { who=; shift; }
+	install -m 666 /dev/null "$out"	# nobody writes it at the end
+	$who env -i ${VALGRIND_LIB:+VALGRIND_LIB=$VALGRIND_LIB} "$vg" --tool=callgrind --callgrind-out-file="$out" "$@" \
+		<"$work/req" >"$work/answer" 2>"$work/vg.log"
+	tail -c 1024 "$work/answer" | cmp -s - "$www/small.html" ||
+		{ echo "bench: $* answered wrongly in pipe mode" >&2; exit 1; }
+	sed -n 's/^totals: //p' "$out"
+}
 
 python3 - "$work/results" "$SECS" <<'PY'
 import statistics, sys
@@ -125,3 +156,18 @@ echo "| cgiinetd | $(rss "$top/cgiinetd" -l none -d "$www") KiB |"
 echo "| micro_httpd | $(rss /usr/sbin/micro-httpd "$www") KiB |"
 echo "| busybox | $(rss /usr/bin/busybox httpd -i -h "$www") KiB |"
 echo "| python | $(rss /usr/bin/python3 "$here/pyhandler.py" "$www") KiB |"
+
+echo
+echo "| server | user-space instructions, one small request (pipe mode) | ratio to floor |"
+echo "|---|---|---|"
+floor=$(instructions floor "$work/floor" "$www/small.html")
+row() {	# row NAME ARGS...
+	local n
+	n=$(instructions "$@")
+	echo "| $1 | $n | $(awk -v n="$n" -v f="$floor" 'BEGIN { printf "%.2f", n / f }') |"
+}
+echo "| floor | $floor | 1.00 |"
+row cgiinetd "$top/cgiinetd" -l none -d "$www"
+[ -z "$as_user" ] || row "cgiinetd (started as root)" --as-root "$top/cgiinetd" -l none -d "$www"
+row micro_httpd /usr/sbin/micro-httpd "$www"
+row busybox /usr/bin/busybox httpd -i -h "$www"

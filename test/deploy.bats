@@ -39,7 +39,7 @@ wait_port() {
 	LAUNCHER_PID=$!
 	wait_port
 	run curl -sS "http://127.0.0.1:$PORT/hello.txt"
-	[ "$output" = hello ]
+	[ "$output" = hello ] || { echo "$output"; cat "$BATS_TEST_TMPDIR/xinetd.log"; false; }
 	run curl -sS --interface 127.0.0.2 "http://127.0.0.1:$PORT/cgi-bin/env.sh"
 	[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.2\n'* ]]
 	[[ "$output" == *$'\nSERVER_PORT='"$PORT"$'\n'* ]]
