@@ -26,6 +26,47 @@ body() {
 	[ "$(etag_of /hello.txt)" = "$tag" ]
 }
 
+@test "ETag: the inode, size and mtime (ns) in hex" {
+	local root f ns
+	root=$(scratch_root)
+	f=$root/hello.txt
+	touch -d '2001-02-03 04:05:06.123456789 UTC' "$f"
+	ns=$(( $(stat -c %Y "$f") * 1000000000 + 123456789 ))
+	[ "$(etag_of /hello.txt "$root")" = "$(printf '"%x-%x-%x"' "$(stat -c %i "$f")" "$(stat -c %s "$f")" "$ns")" ]
+}
+
+# Last-Modified of a file whose mtime is $1 (touch -d), in directory $2
+# (default: the test's own); nothing if the file system cannot hold it
+last_modified() {
+	local root=${2:-$BATS_TEST_TMPDIR/lm}
+	mkdir -p "$root"
+	: >"$root/f.txt"
+	touch -d "$1" "$root/f.txt"
+	[ "$(stat -c %Y "$root/f.txt")" = "$(date -u -d "$1" +%s)" ] || return 0
+	chmod -R a+rX "$root"
+	printf 'HEAD /f.txt HTTP/1.0\r\n\r\n' | cgiinetd -l none -d "$root" | tr -d '\r' |
+		sed -n 's/^Last-Modified: //p'
+}
+
+teardown() {
+	rm -rf "/dev/shm/cgiinetd-test.$$"
+}
+
+@test "dates are IMF-fixdate: names, zero-padded fields, before 1970; past 9999 the epoch" {
+	chmod a+rX "$BATS_TEST_TMPDIR"
+	[ "$(last_modified '1994-11-06 08:49:37 UTC')" = "Sun, 06 Nov 1994 08:49:37 GMT" ]
+	[ "$(last_modified '2000-02-29 00:00:05 UTC')" = "Tue, 29 Feb 2000 00:00:05 GMT" ]
+	[ "$(last_modified '1969-12-31 23:59:59 UTC')" = "Wed, 31 Dec 1969 23:59:59 GMT" ]
+	# the years of four digits end at 9999 (tmpfs holds such times; most disks do not)
+	local shm=/dev/shm/cgiinetd-test.$$
+	[ "$(last_modified '9999-12-31 23:59:59 UTC' "$shm")" = "Fri, 31 Dec 9999 23:59:59 GMT" ]
+	[ "$(last_modified '@253402300800' "$shm")" = "Thu, 01 Jan 1970 00:00:00 GMT" ]
+	# Date: now, the same form
+	run sh -c "printf 'HEAD /hello.txt HTTP/1.0\r\n\r\n' | '$CGIINETD' -l none -d '$WWW' | tr -d '\r' | sed -n 's/^Date: //p'"
+	[[ "$output" =~ ^(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\ [0-3][0-9]\ [A-Z][a-z]{2}\ 2[0-9]{3}\ [0-2][0-9]:[0-5][0-9]:[0-6][0-9]\ GMT$ ]]
+	[ "$(date -u -d "$output" +%s)" -ge $(( $(date +%s) - 5 )) ]
+}
+
 @test "If-None-Match with the tag, W/ or not, or *: 304 with the ETag" {
 	local tag
 	tag=$(etag_of /hello.txt)
