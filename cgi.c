@@ -933,14 +933,14 @@ is_local_redirect(const struct reply *rp)
 static enum status
 send_reply(struct request *r, const struct reply *rp)
 {
-	struct head h;
+	struct head *h = &r->out;
 	int status = rp->status ? rp->status : rp->location ? S_FOUND : S_OK;
 
-	http_head_begin(&h, r, status, rp->status && *rp->reason ? rp->reason : NULL);
+	http_head_begin(h, r, status, rp->status && *rp->reason ? rp->reason : NULL);
 	for (size_t i = 0; i < rp->nfields; i++)
-		http_head_add(&h, "%s: %s\r\n", rp->fields[i].name, rp->fields[i].value);
-	http_head_add(&h, "Connection: close\r\n");
-	if (http_head_send(r, &h, r->method != M_HEAD) < 0)
+		http_head_add(h, "%s: %s\r\n", rp->fields[i].name, rp->fields[i].value);
+	http_head_add(h, "Connection: close\r\n");
+	if (http_head_send(r, h, r->method != M_HEAD) < 0)
 		return S_CLOSED;
 	return S_NONE;
 }
@@ -1034,12 +1034,12 @@ enum status
 cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
 {
 	char path[NAME_MAX + 3];
-	struct head h;
+	struct head *h = &r->out;
 
 	if (!c->nph) {
 		/* an open head: the script writes the rest of it */
-		http_head_begin(&h, r, S_OK, "Script output follows");
-		if (!r->http09 && http_send(r, h.buf, h.len, false) < 0)
+		http_head_begin(h, r, S_OK, "Script output follows");
+		if (!r->http09 && http_send(r, h->buf, h->len, false) < 0)
 			return S_CLOSED;
 	}
 	snprintf(path, sizeof(path), "./%s", c->name);

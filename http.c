@@ -1075,7 +1075,7 @@ void
 http_send_error(struct request *r, enum status s)
 {
 	char msg[MSG_MAX * 6 + 8], body[MSG_MAX * 6 + 1024];
-	struct head h;
+	struct head *h = &r->out;
 	int blen;
 	bool with_body = r->method != M_HEAD;
 
@@ -1090,11 +1090,11 @@ http_send_error(struct request *r, enum status s)
 	                "        <p>Error code explanation: %d - %s.</p>\n"
 	                "    </body>\n</html>\n",
 	                (int)s, msg, (int)s, explanation((int)s));
-	http_head_begin(&h, r, (int)s, NULL);
-	http_head_add(&h, "Connection: close\r\n%s"
+	http_head_begin(h, r, (int)s, NULL);
+	http_head_add(h, "Connection: close\r\n%s"
 	              "Content-Type: text/html;charset=utf-8\r\n"
 	              "Content-Length: %d\r\n", r->extra_header, blen);
-	if (http_head_send(r, &h, with_body) < 0 || !with_body)
+	if (http_head_send(r, h, with_body) < 0 || !with_body)
 		return;
 	if (http_send(r, body, (size_t)blen, false) == 0)
 		r->body_sent = blen;
@@ -1233,17 +1233,14 @@ open_static(const struct server *sv, const char *path, int flags)
 	return open_in_checked(sv, path, flags);
 }
 
-/* As open_static, for a name in a directory whose path was just checked
- * (an index file, a .gz sibling): only where a symlink leads is left. */
-static int
-open_in_checked(const struct server *sv, const char *path, int flags)
+/* open_in_checked's path through a symlink: judged by where it leads.
+ * Apart, so that its buffers are not on the stack of every request. */
+static int __attribute__((noinline))
+open_through_symlinks(const struct server *sv, const char *path, int flags)
 {
 	char real[PATH_MAX];
 	int fd;
 
-	fd = open_at(sv, sv->rootfd, path, flags, RESOLVE_NO_SYMLINKS);
-	if (fd >= 0 || errno != ELOOP)
-		return fd;
 	if ((fd = http_open_beneath(sv, path, flags)) < 0)
 		return -1;
 	if (real_path(sv, fd, real, sizeof(real)) ?
@@ -1251,6 +1248,18 @@ open_in_checked(const struct server *sv, const char *path, int flags)
 		return fd;
 	close(fd);
 	return errno = ENOENT, -1;
+}
+
+/* As open_static, for a name in a directory whose path was just checked
+ * (an index file, a .gz sibling): only where a symlink leads is left. */
+static int
+open_in_checked(const struct server *sv, const char *path, int flags)
+{
+	int fd = open_at(sv, sv->rootfd, path, flags, RESOLVE_NO_SYMLINKS);
+
+	if (fd >= 0 || errno != ELOOP)
+		return fd;
+	return open_through_symlinks(sv, path, flags);
 }
 
 static int
@@ -1349,15 +1358,14 @@ static void
 pick_gzip(const struct request *r, const struct server *sv, const char *name,
           struct rep *p)
 {
-	char gz[sizeof(r->path) + 16];
+	char gz[PATH_MAX];	/* no longer path could be opened */
 	struct stat st;
 	size_t n = strlen(name);
 	int fd;
 
-	if (n > 3 && !strcmp(name + n - 3, ".gz"))
-		return;
-	snprintf(gz, sizeof(gz), "%s.gz", name);
-	if ((fd = open_in_checked(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
+	if ((n > 3 && !strcmp(name + n - 3, ".gz")) ||
+	    snprintf(gz, sizeof(gz), "%s.gz", name) >= (int)sizeof(gz) ||
+	    (fd = open_in_checked(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
 		return;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -1466,12 +1474,12 @@ byte_range(const struct request *r, const struct rep *p, off_t *first, off_t *la
 static enum status
 send_not_modified(struct request *r, const struct rep *p)
 {
-	struct head h;
+	struct head *h = &r->out;
 
-	http_head_begin(&h, r, S_NOT_MODIFIED, NULL);
-	http_head_add(&h, "ETag: %s\r\n%sConnection: close\r\n", p->etag,
+	http_head_begin(h, r, S_NOT_MODIFIED, NULL);
+	http_head_add(h, "ETag: %s\r\n%sConnection: close\r\n", p->etag,
 	              p->vary ? "Vary: Accept-Encoding\r\n" : "");
-	http_head_send(r, &h, false);
+	http_head_send(r, h, false);
 	return S_NOT_MODIFIED;
 }
 
@@ -1520,7 +1528,7 @@ send_file(struct request *r, const struct server *sv, int fd,
 	struct rep p = { .fd = fd, .st = *st };
 	off_t first = 0, last = st->st_size - 1, len;
 	enum status range, s;
-	struct head h;
+	struct head *h = &r->out;
 
 	pick_gzip(r, sv, name, &p);
 	etag(p.etag, &p.st);
@@ -1536,8 +1544,8 @@ send_file(struct request *r, const struct server *sv, int fd,
 		if (range == S_OK)
 			first = 0, last = p.st.st_size - 1;
 		len = last - first + 1;
-		file_head(&h, r, &p, mime_type(name), range, first, last);
-		if (http_head_send(r, &h, r->method != M_HEAD && len > 0) == 0 &&
+		file_head(h, r, &p, mime_type(name), range, first, last);
+		if (http_head_send(r, h, r->method != M_HEAD && len > 0) == 0 &&
 		    r->method != M_HEAD && len > 0)
 			r->body_sent = sendfile_all(r, p.fd, first, len);
 		s = (enum status)r->status;
@@ -1554,19 +1562,19 @@ static enum status
 redirect_slash(struct request *r)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct head h;
+	struct head *h = &r->out;
 
-	http_head_begin(&h, r, S_MOVED_PERMANENTLY, NULL);
-	http_head_add(&h, "Location: ");
+	http_head_begin(h, r, S_MOVED_PERMANENTLY, NULL);
+	http_head_add(h, "Location: ");
 	for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
 		if (isalnum(*p) || strchr("/-._~!$&'()*+,;=:@", *p))
-			http_head_add(&h, "%c", *p);
+			http_head_add(h, "%c", *p);
 		else
-			http_head_add(&h, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+			http_head_add(h, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
 	}
-	http_head_add(&h, "/%s%s\r\nContent-Length: 0\r\nConnection: close\r\n",
+	http_head_add(h, "/%s%s\r\nContent-Length: 0\r\nConnection: close\r\n",
 	              r->query ? "?" : "", r->query ? r->query : "");
-	if (http_head_send(r, &h, false) < 0)
+	if (http_head_send(r, h, false) < 0)
 		r->status = S_INTERNAL_ERROR;
 	return S_MOVED_PERMANENTLY;
 }
@@ -1749,7 +1757,7 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 {
 	struct out count = { .r = NULL }, send = { .r = r };
 	struct entry *e;
-	struct head h;
+	struct head *h = &r->out;
 	size_t n = 0;
 
 	if (!sv->listing) {
@@ -1761,11 +1769,11 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;
 	}
 	listing_body(&count, r->path, e, n);
-	http_head_begin(&h, r, S_OK, NULL);
-	http_head_add(&h, "Content-Type: text/html; charset=utf-8\r\n"
+	http_head_begin(h, r, S_OK, NULL);
+	http_head_add(h, "Content-Type: text/html; charset=utf-8\r\n"
 	              "Content-Length: %lld\r\nConnection: close\r\n",
 	              (long long)count.total);
-	if (http_head_send(r, &h, r->method != M_HEAD) == 0 &&
+	if (http_head_send(r, h, r->method != M_HEAD) == 0 &&
 	    r->method != M_HEAD) {
 		listing_body(&send, r->path, e, n);
 		r->body_sent = send.failed ? 0 : send.total;

@@ -79,49 +79,53 @@ struct field {
 	char *value;
 };
 
-/* One request, one struct: everything about it lives here. */
+/* A response head being built (len first: a short head touches one page). */
+struct head {
+	size_t len;
+	bool overflow;
+	char buf[OUT_HEAD_MAX];
+};
+
+/* One request, one struct: everything about it lives here. The small
+ * fields come first and the big buffers last, each touched only as far as
+ * it is used: a small request dirties few pages. */
 struct request {
 	/* the connection: read from 0, written to 1 */
 	bool in_sock, out_sock;
 	int out_flags;			/* fd 1's file status flags, blocking */
 	char peer_addr[64], peer_port[8];
 	char local_addr[64], local_port[8];
+	int timeout;			/* --timeout, for the client's silences */
+	long long deadline;		/* --cgi-timeout's end (monotonic ms), 0: none */
+	time_t now;
 
-	/* the head as received; fields point into it */
-	char head[HEAD_MAX + 1];
+	/* the head as received (head, below); fields point into it */
 	size_t headlen;
-	char line[REQ_LINE_MAX + 1];	/* the request line, for the log */
 	char *method_name, *target, *version;
 	enum method method;
 	int major, minor;
 	bool http09;
-	struct field fields[HDR_FIELDS_MAX];
 	size_t nfields;
 	const char *host;		/* Host, or the absolute-form authority */
 	char *query;			/* after the first '?', raw; NULL if none */
-	char path[REQ_LINE_MAX + 2];	/* decoded and collapsed, starts with '/' */
 	bool expect_continue;
 	bool chunked;
 	bool redirected;		/* re-routed by a script's local Location */
-	char redirect[REQ_LINE_MAX + 1];	/* that Location */
 	off_t content_length;		/* -1: none */
 
 	/* the response */
 	int status;			/* what went on the wire, 0: nothing yet */
 	off_t body_sent;
-	char msg[MSG_MAX];		/* error page message, "" for the default */
-	char extra_header[64];		/* for the error page: 416's Content-Range */
 	int script_exit;		/* -P: the script's exit status, -1: none */
-	time_t now;
-	int timeout;			/* --timeout, for the client's silences */
-	long long deadline;		/* --cgi-timeout's end (monotonic ms), 0: none */
-};
+	char extra_header[64];		/* for the error page: 416's Content-Range */
+	char msg[MSG_MAX];		/* error page message, "" for the default */
 
-/* A response head being built. */
-struct head {
-	char buf[OUT_HEAD_MAX];
-	size_t len;
-	bool overflow;
+	struct field fields[HDR_FIELDS_MAX];
+	struct head out;		/* the response head being built */
+	char head[HEAD_MAX + 1];
+	char line[REQ_LINE_MAX + 1];	/* the request line, for the log */
+	char path[REQ_LINE_MAX + 2];	/* decoded and collapsed, starts with '/' */
+	char redirect[REQ_LINE_MAX + 1];	/* a script's local Location */
 };
 
 struct sockaddr_storage;

@@ -34,11 +34,24 @@ printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\nContent-Length: 6\\r\\n
 printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 6\\r\\n\\r\\nhello\\n"\n' >"$work/hello-raw.sh"
 chmod 755 "$www/cgi-bin/hello.sh" "$work/hello-raw.sh"
 
+# Run as root, the superserver runs every server as nobody (as xinetd's
+# user = nobody or systemd's User= would): no server pays a privilege drop,
+# none runs as root. One more row starts cgiinetd as root, dropping to
+# nobody itself (the shipped xinetd entry and units).
+as_user=
+[ "$(id -u)" != 0 ] || as_user="setpriv --reuid=$(id -u nobody) --regid=$(id -g nobody) --clear-groups"
+
 # workload | server | command | path | expected body (file)
+# (a server named ...-as-root is started as root)
 printf 'hello\n' >"$work/hello.txt"
 servers=(
 	"small|floor|$work/floor $www/small.html|/small.html|$www/small.html"
 	"small|cgiinetd|$top/cgiinetd -l none -d $www|/small.html|$www/small.html"
+)
+[ -z "$as_user" ] || servers+=(
+	"small|cgiinetd-as-root|$top/cgiinetd -l none -d $www|/small.html|$www/small.html"
+)
+servers+=(
 	"small|micro_httpd|/usr/sbin/micro-httpd $www|/small.html|$www/small.html"
 	"small|busybox|/usr/bin/busybox httpd -i -h $www|/small.html|$www/small.html"
 	"small|python|/usr/bin/python3 $here/pyhandler.py $www|/small.html|$www/small.html"
@@ -54,10 +67,11 @@ servers=(
 )
 
 start() {	# start CMD on a free port, time it; sets port, spid
-	local i
+	local i who=$as_user
+	[[ "$name" != *-as-root ]] || who=
 	for i in 1 2 3 4 5; do
 		port=$((20000 + RANDOM % 20000))
-		/usr/bin/time -f '%U %S' -o "$work/time" \
+		/usr/bin/time -f '%U %S' -o "$work/time" $who \
 			systemd-socket-activate --accept --inetd -l "127.0.0.1:$port" $1 2>"$work/sa.log" &
 		spid=$!
 		pids+=("$spid")
@@ -92,7 +106,7 @@ done
 
 # peak RSS and instructions of one small request, pipe mode
 printf 'GET /small.html HTTP/1.0\r\n\r\n' >"$work/req"
-rss() { /usr/bin/time -f %M "$@" <"$work/req" 2>&1 >/dev/null | tail -n 1; }
+rss() { $as_user /usr/bin/time -f %M "$@" <"$work/req" 2>&1 >/dev/null | tail -n 1; }
 
 # instructions: each server in an empty environment, as nobody when the
 # bench runs as root (cgiinetd then does what an ordinary user's does), its
@@ -106,8 +120,6 @@ else
 	vg=$(command -v valgrind.bin || command -v valgrind)
 fi
 mkdir -m 777 "$work/cg"
-as_user=
-[ "$(id -u)" != 0 ] || as_user="setpriv --reuid=$(id -u nobody) --regid=$(id -g nobody) --clear-groups"
 instructions() {	# instructions NAME [--as-root] CMD...
 	local out=$work/cg/$1 who=$as_user
 	shift
@@ -153,6 +165,7 @@ echo "| server | peak RSS of one small request (pipe mode) |"
 echo "|---|---|"
 echo "| floor | $(rss "$work/floor" "$www/small.html") KiB |"
 echo "| cgiinetd | $(rss "$top/cgiinetd" -l none -d "$www") KiB |"
+[ -z "$as_user" ] || echo "| cgiinetd-as-root | $(as_user= rss "$top/cgiinetd" -l none -d "$www") KiB |"
 echo "| micro_httpd | $(rss /usr/sbin/micro-httpd "$www") KiB |"
 echo "| busybox | $(rss /usr/bin/busybox httpd -i -h "$www") KiB |"
 echo "| python | $(rss /usr/bin/python3 "$here/pyhandler.py" "$www") KiB |"
@@ -168,6 +181,6 @@ row() {	# row NAME ARGS...
 }
 echo "| floor | $floor | 1.00 |"
 row cgiinetd "$top/cgiinetd" -l none -d "$www"
-[ -z "$as_user" ] || row "cgiinetd (started as root)" --as-root "$top/cgiinetd" -l none -d "$www"
+[ -z "$as_user" ] || row "cgiinetd-as-root" --as-root "$top/cgiinetd" -l none -d "$www"
 row micro_httpd /usr/sbin/micro-httpd "$www"
 row busybox /usr/bin/busybox httpd -i -h "$www"
