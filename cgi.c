@@ -363,6 +363,27 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	}
 }
 
+/* argv and the environment are built in one static arena, not by malloc:
+ * the process execs or exits right after, with nothing to give back, and
+ * only the pages written are ever touched. The worst case: the variables'
+ * text (make_env's size, under 230 KB), a few hundred pointers, a query of
+ * '+'s as argv (8 KB of them: 64 KB of pointers) and its copy. */
+static char arena[384 << 10];
+static size_t arena_used;
+
+/* n bytes of the arena (not zeroed: a page is touched only when written),
+ * or NULL when it is spent */
+static void *
+arena_take(size_t n)
+{
+	size_t at = (arena_used + 15) & ~(size_t)15;
+
+	if (at > sizeof(arena) || n > sizeof(arena) - at)
+		return NULL;
+	arena_used = at + n;
+	return arena + at;
+}
+
 static enum status
 make_env(struct request *r, const struct server *sv, struct cgi *c)
 {
@@ -373,10 +394,12 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 		inherited += strlen(*v) + 1;
 	e.cap = HDR_FIELDS_MAX + EXTRA_ENV_MAX + 64 + inherited / 2;
 	e.size = 2 * HEAD_MAX + 8 * (sizeof(r->path) + sizeof(sv->docroot_abs));
-	c->envp = e.vars = calloc(e.cap, sizeof(*e.vars));
-	c->envbuf = e.buf = malloc(e.size);
-	if (!e.vars || !e.buf)
+	if (e.cap > sizeof(arena) / sizeof(*e.vars) ||
+	    !(c->envp = e.vars = arena_take(e.cap * sizeof(*e.vars))) ||
+	    !(c->envbuf = e.buf = arena_take(e.size))) {
+		http_set_msg(r, "CGI environment too large");
 		return S_INTERNAL_ERROR;
+	}
 	for (size_t i = 0; i < sv->nextra_env; i++)
 		e.vars[e.n++] = (char *)(uintptr_t)sv->extra_env[i];
 	env_request(&e, sv, r, c);
@@ -427,14 +450,16 @@ make_argv(struct request *r, struct cgi *c)
 	    (r->method == M_GET || r->method == M_HEAD))
 		for (const char *p = r->query; *p; p++)
 			words += *p == '+';
-	if (!(c->argv = calloc(words + 2, sizeof(*c->argv))) ||
-	    !(c->argv[0] = strdup(c->name)))
+	if (!(c->argv = arena_take((words + 2) * sizeof(*c->argv))))
 		return S_INTERNAL_ERROR;
+	c->argv[0] = c->name;
+	c->argv[1] = NULL;
 	if (words == 1 && !(r->query && *r->query && !strchr(r->query, '=') &&
 	                    (r->method == M_GET || r->method == M_HEAD)))
 		return S_NONE;
-	if (!(c->words = q = strdup(r->query)))
+	if (!(c->words = q = arena_take(strlen(r->query) + 1)))
 		return S_INTERNAL_ERROR;
+	strcpy(q, r->query);
 	for (char *w = strtok_r(q, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
 		if (!decode_word(w) || w[0] == '-') {
 			c->argv[1] = NULL;
@@ -609,12 +634,25 @@ read_body(struct request *r, const struct server *sv)
 /* Everything that can fail is decided here, before the status line: the
  * script's checks, the body (the 100 Continue is interim and may still be
  * followed by an error), argv and the environment. */
+/* Nothing found, nothing allocated; field by field, not 16 KB of zeroes. */
+static void
+cgi_init(struct cgi *c)
+{
+	c->cgifd = c->dirfd = -1;
+	c->path_info = "";
+	c->nph = false;
+	c->argv = c->envp = NULL;
+	c->words = c->envbuf = NULL;
+	c->name[0] = c->rel[0] = c->script_name[0] = '\0';
+	arena_used = 0;
+}
+
 enum status
 cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 {
 	enum status s;
 
-	*c = (struct cgi){ .dirfd = -1, .cgifd = -1 };
+	cgi_init(c);
 	if (sv->cgi_timeout && !r->deadline)	/* one budget: body, script, redirects */
 		r->deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
 	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
@@ -624,21 +662,15 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 	return S_NONE;
 }
 
-/* What cgi_prepare allocated, for the paths that go on after the script. */
+/* What cgi_prepare opened, for the paths that go on after the script. */
 void
 cgi_free(struct cgi *c)
 {
-	if (c->argv)
-		free(c->argv[0]);
-	free(c->argv);
-	free(c->words);
-	free(c->envp);
-	free(c->envbuf);
 	if (c->dirfd >= 0)
 		close(c->dirfd);
 	if (c->cgifd >= 0)
 		close(c->cgifd);
-	*c = (struct cgi){ .dirfd = -1, .cgifd = -1 };
+	cgi_init(c);
 }
 
 /* The script's alarm: what is left of the request's --cgi-timeout. */

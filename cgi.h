@@ -8,16 +8,16 @@
 #include "http.h"
 
 /* A located, checked script, ready to become this process. */
-struct cgi {
+struct cgi {	/* the small fields first: the buffers are touched only as used */
 	int cgifd;				/* the CGI directory it is in */
 	int dirfd;				/* its directory, beneath that */
-	char rel[REQ_LINE_MAX + 2];		/* its path in the CGI directory */
-	char name[NAME_MAX + 1];		/* its file name in that directory */
-	char script_name[REQ_LINE_MAX + 2];	/* SCRIPT_NAME: its URL path */
 	const char *path_info;			/* decoded, "" if none */
 	bool nph;
 	char **argv, **envp;
 	char *words, *envbuf;			/* what argv and envp point into */
+	char name[NAME_MAX + 1];		/* its file name in that directory */
+	char rel[REQ_LINE_MAX + 2];		/* its path in the CGI directory */
+	char script_name[REQ_LINE_MAX + 2];	/* SCRIPT_NAME: its URL path */
 };
 
 bool cgi_is_script(const struct server *sv, const char *path);

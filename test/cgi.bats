@@ -108,6 +108,21 @@ load helpers
 	done
 }
 
+@test "argv and environment at their limits: 4001 words, 88 long headers, 64 -e" {
+	local q=a i fill=$(head -c 600 /dev/zero | tr '\0' x) opts=()
+	for i in $(seq 4000); do q+=+a; done
+	{ printf 'GET /cgi-bin/env.sh?%s HTTP/1.0\r\n' "$q"
+	  for i in $(seq 10 97); do printf 'X-Fill-%s: %s\r\n' "$i" "$fill"; done
+	  printf '\r\n'; } >"$BATS_TEST_TMPDIR/in"
+	[ "$(stat -c %s "$BATS_TEST_TMPDIR/in")" -lt 65536 ]
+	for i in $(seq 64); do opts+=(-e "EXTRA_$i=$fill"); done
+	cgiinetd -l none -d "$WWW" "${opts[@]}" <"$BATS_TEST_TMPDIR/in" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -qx 'HTTP/1.0 200 Script output follows'
+	[ "$(grep -cx 'arg: \[a\]' "$BATS_TEST_TMPDIR/out")" -eq 4001 ]
+	[ "$(grep -c "^HTTP_X_FILL_[0-9]*=$fill\$" "$BATS_TEST_TMPDIR/out")" -eq 88 ]
+	[ "$(grep -c "^EXTRA_[0-9]*=$fill\$" "$BATS_TEST_TMPDIR/out")" -eq 64 ]
+}
+
 @test "argv: none for POST" {
 	request 'POST /cgi-bin/env.sh?word HTTP/1.0\r\nContent-Length: 0\r\n\r\n'
 	[[ "$output" != *"arg: ["* ]]
