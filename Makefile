@@ -14,9 +14,11 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS = -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDFLAGS = -Wl,-z,relro,-z,now
+START_GROUP = -Wl,--start-group
+END_GROUP = -Wl,--end-group
 LINK = $(if $(MUSL_GCC),gcc -static-pie -nostdlib $(LDFLAGS) $(MUSL_LIB)/rcrt1.o \
 	$(MUSL_LIB)/crti.o $$(gcc -print-file-name=crtbeginS.o) $(OBJ) \
-	$(MUSL_LIB)/libc.a $$(gcc -print-libgcc-file-name) \
+	$(START_GROUP) $(MUSL_LIB)/libc.a $$(gcc -print-libgcc-file-name) $(END_GROUP) \
 	$$(gcc -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o, \
 	$(CC) $(CFLAGS) $(LDFLAGS) -pie $(OBJ))
 # musl's headers do not reach the kernel's (linux/openat2.h): point at them
@@ -41,16 +43,21 @@ cgiinetd.o: cgiinetd.c http.h cgi.h
 http.o: http.c http.h mime.h
 cgi.o: cgi.c cgi.h http.h
 
-# The system's mime.types as a sorted C table, made again when it changes:
-# a type is a binary search, not a read of 70 KB at every request. Offsets,
-# not pointers: nothing to relocate at start. A later line wins, as in
-# Python's mimetypes; names outside printable ASCII, or that a C string
-# would need to escape, are left out.
+# The system's mime.types as a sorted C table: a type is a binary search,
+# not a read of 70 KB at every request. Offsets, not pointers: nothing to
+# relocate at start. As Python's mimetypes reads it: a later line wins, a
+# word starting with '#' ends the line; names outside printable ASCII, or
+# that a C string would need to escape, are left out. Made at every make
+# (it takes milliseconds), replaced only when it changes.
 MIME_TYPES = $(wildcard /etc/mime.types)
-mime.h: $(MIME_TYPES) Makefile
-	{ echo '/* Made by make from $(or $(MIME_TYPES),no mime.types): do not edit. */'; \
+ifeq ($(MIME_TYPES),)
+$(warning no /etc/mime.types (Debian: media-types): only the built-in types)
+endif
+mime.h: FORCE
+	@{ echo '/* Made by make from $(or $(MIME_TYPES),no mime.types): do not edit. */'; \
 	  for f in $(MIME_TYPES); do awk '{ sub(/\r$$/, "") } !/^[ \t]*#/ { \
-		for (i = 2; i <= NF; i++) t[$$i] = $$1 } END { for (e in t) \
+		for (i = 2; i <= NF && $$i !~ /^#/; i++) t[$$i] = $$1 } \
+		END { for (e in t) \
 		if ((e t[e]) ~ /^[!-~]+$$/ && (e t[e]) !~ /["\\?]/) print e, t[e] }' \
 		$$f; done | LC_ALL=C sort | \
 	  LC_ALL=C awk 'BEGIN { print "static const char mime_names[] =" } \
@@ -59,7 +66,7 @@ mime.h: $(MIME_TYPES) Makefile
 		END { print "\t\"\";\nstatic const unsigned mime_system[] = {"; \
 		      for (i = 1; i <= NR; i++) printf "\t%d,\n", off[i]; \
 		      print "\t0\t/* the end */\n};" }'; \
-	} >$@.tmp && mv $@.tmp $@
+	} >$@.tmp && if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 musl-include:
 	mkdir -p $@
@@ -131,4 +138,4 @@ fuzz: fuzz/fuzz_request
 	fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
 		-timeout=5 -print_final_stats=1 fuzz/corpus test/fuzz/seeds test/cases
 
-.PHONY: all check memcheck bench serve install uninstall clean fuzz
+.PHONY: all check memcheck bench serve install uninstall clean fuzz FORCE

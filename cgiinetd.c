@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <link.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -403,6 +405,27 @@ log_request(const struct server *sv, const struct request *r)
 
 /* ---- privileges ------------------------------------------------------------ */
 
+/* The program's relocated pointers (GOT, .data.rel.ro, .fini_array) made
+ * read-only, as a dynamic loader does; a static-pie's start code relocates
+ * them and leaves them writable. dl_iterate_phdr names the program first. */
+static int
+protect_relro(struct dl_phdr_info *info, size_t size, void *failed)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	(void)size;
+	for (size_t i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & -page,
+		          end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & -page;
+
+		if (ph->p_type == PT_GNU_RELRO && end > start &&
+		    mprotect((void *)start, end - start, PROT_READ) < 0)
+			*(bool *)failed = true;
+	}
+	return 1;	/* the program only */
+}
+
 /* Resolve the user, open the root (and what a chroot would hide), chroot if
  * asked, then drop for good and prove it: all before a byte is read. */
 static int
@@ -410,8 +433,11 @@ secure(struct server *sv, char *err, size_t errsz)
 {
 	struct rlimit no_core = { 0, 0 };
 	struct passwd *pw = NULL;
-	bool root = geteuid() == 0;
+	bool root = geteuid() == 0, relro_failed = false;
 
+	dl_iterate_phdr(protect_relro, &relro_failed);
+	if (relro_failed)
+		return snprintf(err, errsz, "read-only relocations: %s", strerror(errno)), -1;
 	umask(022);
 	setrlimit(RLIMIT_CORE, &no_core);
 	if (root && !(pw = getpwnam(sv->user)))

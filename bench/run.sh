@@ -22,6 +22,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# valgrind.bin, not the wrapper script: it would add variables to the
+# environment (VALGRIND_LIB tells the one bench/deps unpacked where it is)
+vg=$here/valgrind/usr/bin/valgrind.bin
+if [ -x "$vg" ]; then
+	export VALGRIND_LIB=$here/valgrind/usr/libexec/valgrind
+else
+	vg=$(command -v valgrind.bin || command -v valgrind) ||
+		{ echo "bench: no valgrind (bench/deps installs one)" >&2; exit 1; }
+fi
+
 # The document root: a 1 KiB page, a 64 MiB file, two trivial CGIs.
 www=$work/www
 mkdir -p "$www/cgi-bin"
@@ -111,14 +121,6 @@ rss() { $as_user /usr/bin/time -f %M "$@" <"$work/req" 2>&1 >/dev/null | tail -n
 # instructions: each server in an empty environment, as nobody when the
 # bench runs as root (cgiinetd then does what an ordinary user's does), its
 # answer checked; and cgiinetd started as root, dropping to nobody itself.
-# valgrind.bin, not the wrapper script: it would add variables to the
-# environment (VALGRIND_LIB tells the one bench/deps unpacked where it is)
-vg=$here/valgrind/usr/bin/valgrind.bin
-if [ -x "$vg" ]; then
-	export VALGRIND_LIB=$here/valgrind/usr/libexec/valgrind
-else
-	vg=$(command -v valgrind.bin || command -v valgrind)
-fi
 mkdir -m 777 "$work/cg"
 instructions() {	# instructions NAME [--as-root] CMD...
 	local out=$work/cg/$1 who=$as_user

@@ -268,10 +268,11 @@ files_root() {
 	local types=$BATS_TEST_TMPDIR/mime.types bin root
 	printf '# text/x-comment zzqx\r\ntext/x-first\tzzqx other\r\n' >"$types"
 	printf 'bad/"quoted" json\ntext/x-last   zzqx\ntext/x-upper HTML\n' >>"$types"
+	printf 'text/x-note zznote #zzaside x\n' >>"$types"	# a comment to the line's end
 	printf 'application/x-tail tail' >>"$types"	# no final newline
 	bin=$(build_with_mime_types "$types")
 	grep -q "from $types" "$BATS_TEST_TMPDIR/build/mime.h"
-	root=$(files_root a.zzqx b.other c.OTHER d.HTML e.json f.tail g.html)
+	root=$(files_root a.zzqx b.other c.OTHER d.HTML e.json f.tail g.html h.zznote i.x)
 	[ "$(type_of "$bin" "$root" a.zzqx)" = text/x-last ]
 	[ "$(type_of "$bin" "$root" b.other)" = text/x-first ]
 	# as spelt first, then in lower case (Python's guess_type)
@@ -281,6 +282,9 @@ files_root() {
 	[ "$(type_of "$bin" "$root" e.json)" = application/json ]
 	[ "$(type_of "$bin" "$root" f.tail)" = application/x-tail ]
 	[ "$(type_of "$bin" "$root" g.html)" = text/html ]
+	[ "$(type_of "$bin" "$root" h.zznote)" = text/x-note ]
+	[ "$(type_of "$bin" "$root" i.x)" = application/octet-stream ]
+	! grep -q zzaside "$BATS_TEST_TMPDIR/build/mime.h"
 }
 
 @test "without a mime.types at build time the built-in table answers" {

@@ -201,3 +201,35 @@ attack() {
 	attack "$root" 'GET /nobody-only.txt HTTP/1.0\r\n\r\n'
 	[[ "$output" == "HTTP/1.0 200 OK"* && "$output" == *nobody-only ]]
 }
+
+@test "the relocated pointers (RELRO) are read-only while a request is read" {
+	local fifo=$BATS_TEST_TMPDIR/fifo pid off line perms i
+	mkfifo "$fifo"
+	# a client that says nothing: cgiinetd waits for the head
+	exec 5<>"$fifo"
+	env -i ASAN_OPTIONS="$ASAN_OPTIONS" "$CGIINETD" -l none -t 20 -d "$WWW" <"$fifo" >/dev/null &
+	pid=$!	# env execs cgiinetd: this is its pid
+	for i in $(seq 100); do
+		grep -q "$(basename "$CGIINETD")" "/proc/$pid/maps" 2>/dev/null && \
+			[ "$(readlink "/proc/$pid/exe")" = "$(readlink -f "$CGIINETD")" ] && \
+			grep -q '^State:.*S' "/proc/$pid/status" && break
+		sleep 0.05
+	done
+	# the page of the file that holds PT_GNU_RELRO, in the process's map
+	off=$(readelf -lW "$CGIINETD" | awk '$1 == "GNU_RELRO" { print $2 }')
+	[ -n "$off" ]
+	off=$(( off & ~4095 ))
+	local range perms_ o dev ino path
+	while read -r range perms_ o dev ino path; do
+		[ "$path" = "$(readlink -f "$CGIINETD")" ] || continue
+		if (( 0x$o <= off && off < 0x$o + 0x${range#*-} - 0x${range%-*} )); then
+			line="$range $perms_ $o $path"
+		fi
+	done <"/proc/$pid/maps"
+	kill "$pid"; wait "$pid" || true
+	exec 5>&-
+	echo "$line"
+	[ -n "$line" ]
+	perms=$(awk '{ print $2 }' <<<"$line")
+	[ "$perms" = "r--p" ]
+}
