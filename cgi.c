@@ -423,11 +423,11 @@ decode_word(char *w)
 
 	for (; *w; w++) {
 		if (*w == '%') {
-			unsigned int c;
-			if (!isxdigit((unsigned char)w[1]) || !isxdigit((unsigned char)w[2]) ||
-			    sscanf(w + 1, "%2x", &c) != 1 || c == 0)
+			int hi = http_hexval((unsigned char)w[1]), lo;
+			if (hi < 0 || (lo = http_hexval((unsigned char)w[2])) < 0 ||
+			    (hi == 0 && lo == 0))
 				return false;
-			*out++ = (char)c;
+			*out++ = (char)(hi * 16 + lo);
 			w += 2;
 		} else {
 			*out++ = *w;

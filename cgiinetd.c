@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -65,7 +66,7 @@ static const char usage_text[] =
 	"\n"
 	"  -d, --directory DIR   document root (default: the current directory)\n"
 	"  -c, --cgi-dirs LIST   CGI directories, comma-separated (/cgi-bin,/htbin)\n"
-	"  -u, --user USER       account to become when started as root (nobody)\n"
+	"  -u, --user USER       account (or UID:GID) to become when root (nobody)\n"
 	"  -t, --timeout SECS    limit for receiving the request head (30)\n"
 	"      --cgi-timeout SECS  wall-clock limit for a script, 0: none (300)\n"
 	"  -P, --parse-headers   parse the script's head: Status, Location (RFC 3875)\n"
@@ -426,21 +427,54 @@ protect_relro(struct dl_phdr_info *info, size_t size, void *failed)
 	return 1;	/* the program only */
 }
 
+/* --user: UID:GID as numbers (nothing to read), else a name looked up in
+ * the user database, with its primary group. */
+static bool
+user_ids(const char *user, uid_t *uid, gid_t *gid)
+{
+	const char *colon = strchr(user, ':');
+	struct passwd *pw;
+
+	if (colon) {
+		unsigned long long u, g;
+		char *end;
+
+		if (!isdigit((unsigned char)user[0]) || !isdigit((unsigned char)colon[1]))
+			return false;
+		errno = 0;
+		u = strtoull(user, &end, 10);
+		if (end != colon)
+			return false;
+		g = strtoull(colon + 1, &end, 10);
+		if (errno || *end || u >= (uid_t)-1 || g >= (gid_t)-1)
+			return false;
+		*uid = (uid_t)u;
+		*gid = (gid_t)g;
+		return true;
+	}
+	if (!(pw = getpwnam(user)))
+		return false;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return true;
+}
+
 /* Resolve the user, open the root (and what a chroot would hide), chroot if
  * asked, then drop for good and prove it: all before a byte is read. */
 static int
 secure(struct server *sv, char *err, size_t errsz)
 {
 	struct rlimit no_core = { 0, 0 };
-	struct passwd *pw = NULL;
 	bool root = geteuid() == 0, relro_failed = false;
+	uid_t uid = 0;
+	gid_t gid = 0;
 
 	dl_iterate_phdr(protect_relro, &relro_failed);
 	if (relro_failed)
 		return snprintf(err, errsz, "read-only relocations: %s", strerror(errno)), -1;
 	umask(022);
 	setrlimit(RLIMIT_CORE, &no_core);
-	if (root && !(pw = getpwnam(sv->user)))
+	if (root && !user_ids(sv->user, &uid, &gid))
 		return snprintf(err, errsz, "unknown user '%s'", sv->user), -1;
 	if ((sv->rootfd = open(sv->docroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    !realpath(sv->docroot, sv->docroot_abs))
@@ -463,8 +497,8 @@ secure(struct server *sv, char *err, size_t errsz)
 	/* The system calls themselves: this process has one thread, so libc's
 	 * broadcast of the change to all threads would be work for nothing. */
 	if (root && (syscall(SYS_setgroups, 0, NULL) < 0 ||
-	             syscall(SYS_setgid, pw->pw_gid) < 0 ||
-	             syscall(SYS_setuid, pw->pw_uid) < 0))
+	             syscall(SYS_setgid, gid) < 0 ||
+	             syscall(SYS_setuid, uid) < 0))
 		return snprintf(err, errsz, "dropping to '%s': %s", sv->user,
 		                strerror(errno)), -1;
 	if (root && (syscall(SYS_setuid, 0) == 0 || geteuid() == 0 || getegid() == 0 ||
@@ -566,7 +600,7 @@ main(int argc, char *argv[])
 	bool ours;
 
 	setup_fds(&r);
-	r.now = time(NULL);
+	r.now = http_time();
 	r.content_length = -1;
 	r.script_exit = -1;
 	parse_options(&r, &sv, argc, argv);

@@ -151,6 +151,8 @@ int http_send(const struct request *r, const void *buf, size_t len, bool more);
 const char *http_reason(int status);
 void http_date(time_t t, char out[30]);
 long long http_now_ms(void);
+time_t http_time(void);
+int http_hexval(unsigned char c);	/* 0-15, or -1 */
 int http_open_beneath(const struct server *sv, const char *path, int flags);
 int http_open_at(const struct server *sv, int dirfd, const char *path, int flags);
 void http_set_msg(struct request *r, const char *fmt, ...)

@@ -46,13 +46,14 @@ chmod 755 "$www/cgi-bin/hello.sh" "$work/hello-raw.sh"
 
 # Run as root, the superserver runs every server as nobody (as xinetd's
 # user = nobody or systemd's User= would): no server pays a privilege drop,
-# none runs as root. One more row starts cgiinetd as root, dropping to
-# nobody itself (the shipped xinetd entry and units).
+# none runs as root. Two more rows start cgiinetd as root, dropping to
+# nobody itself (the shipped xinetd entry and units): by name, looked up at
+# every request, and as -u UID:GID.
 as_user=
 [ "$(id -u)" != 0 ] || as_user="setpriv --reuid=$(id -u nobody) --regid=$(id -g nobody) --clear-groups"
 
 # workload | server | command | path | expected body (file)
-# (a server named ...-as-root is started as root)
+# (a server named ...-as-root... is started as root)
 printf 'hello\n' >"$work/hello.txt"
 servers=(
 	"small|floor|$work/floor $www/small.html|/small.html|$www/small.html"
@@ -60,6 +61,7 @@ servers=(
 )
 [ -z "$as_user" ] || servers+=(
 	"small|cgiinetd-as-root|$top/cgiinetd -l none -d $www|/small.html|$www/small.html"
+	"small|cgiinetd-as-root-ids|$top/cgiinetd -l none -u $(id -u nobody):$(id -g nobody) -d $www|/small.html|$www/small.html"
 )
 servers+=(
 	"small|micro_httpd|/usr/sbin/micro-httpd $www|/small.html|$www/small.html"
@@ -78,7 +80,7 @@ servers+=(
 
 start() {	# start CMD on a free port, time it; sets port, spid
 	local i who=$as_user
-	[[ "$name" != *-as-root ]] || who=
+	[[ "$name" != *-as-root* ]] || who=
 	for i in 1 2 3 4 5; do
 		port=$((20000 + RANDOM % 20000))
 		/usr/bin/time -f '%U %S' -o "$work/time" $who \
@@ -183,6 +185,9 @@ row() {	# row NAME ARGS...
 }
 echo "| floor | $floor | 1.00 |"
 row cgiinetd "$top/cgiinetd" -l none -d "$www"
-[ -z "$as_user" ] || row "cgiinetd-as-root" --as-root "$top/cgiinetd" -l none -d "$www"
+if [ -n "$as_user" ]; then
+	row "cgiinetd-as-root" --as-root "$top/cgiinetd" -l none -d "$www"
+	row "cgiinetd-as-root-ids" --as-root "$top/cgiinetd" -l none -u "$(id -u nobody):$(id -g nobody)" -d "$www"
+fi
 row micro_httpd /usr/sbin/micro-httpd "$www"
 row busybox /usr/bin/busybox httpd -i -h "$www"

@@ -202,6 +202,35 @@ load helpers
 	grep -q "still privileged" "$BATS_TEST_TMPDIR/err"
 }
 
+@test "as root: --user UID:GID drops to those ids with no user database read" {
+	running_as_root || skip "needs root"
+	command -v strace >/dev/null || skip "no strace"
+	printf 'GET /cgi-bin/id.sh HTTP/1.0\r\n\r\n' >"$BATS_TEST_TMPDIR/in"
+	env -i strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" \
+		"$CGIINETD" -l none -d "$WWW" -u 65534:65533 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'uid=65534 gid=65533 groups=65533' "$BATS_TEST_TMPDIR/out"
+	! grep -q /etc/passwd "$BATS_TEST_TMPDIR/trace"
+	# a name is still looked up
+	env -i strace -f -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" \
+		"$CGIINETD" -l none -d "$WWW" -u nobody <"$BATS_TEST_TMPDIR/in" >/dev/null
+	grep -q /etc/passwd "$BATS_TEST_TMPDIR/trace"
+}
+
+@test "as root: a malformed UID:GID is an unknown user, and 0:0 is refused" {
+	running_as_root || skip "needs root"
+	local u
+	for u in 1: :1 x:1 1:x 1:2:3 -1:1 1:-1 ' 1:1' 4294967295:1 1:99999999999999999999; do
+		status=0
+		cgiinetd -d "$WWW" -u "$u" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/err" || status=$?
+		[ "$status" -eq 2 ] || { echo "'$u': exit $status"; return 1; }
+		grep -q "unknown user" "$BATS_TEST_TMPDIR/err" || { echo "'$u'"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+	done
+	status=0
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | cgiinetd -d "$WWW" -u 0:0 >/dev/null 2>"$BATS_TEST_TMPDIR/err" || status=$?
+	[ "$status" -eq 2 ]
+	grep -q "still privileged" "$BATS_TEST_TMPDIR/err"
+}
+
 @test "as root: --chroot serves from inside the root" {
 	running_as_root || skip "needs root"
 	request 'GET /hello.txt HTTP/1.0\r\n\r\n' --chroot
