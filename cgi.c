@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdnoreturn.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -308,13 +309,20 @@ env_headers(struct env *e, const struct server *sv, const struct request *r)
 
 /* From the server's own environment only TZ, LANG, LC_* and PATH (or a
  * default for it). */
+/* Whether cgiinetd's own variable NAME (n bytes) reaches scripts. */
+static bool
+passed_on(const char *name, size_t n)
+{
+	return (n == 2 && !strncmp(name, "TZ", 2)) || (n == 4 && !strncmp(name, "LANG", 4)) ||
+	       !strncmp(name, "LC_", 3);
+}
+
 static void
 env_inherited(struct env *e, const struct server *sv)
 {
 	for (char **v = environ; *v; v++) {
 		size_t n = strcspn(*v, "=");
-		if ((n == 2 && !strncmp(*v, "TZ", 2)) || (n == 4 && !strncmp(*v, "LANG", 4)) ||
-		    !strncmp(*v, "LC_", 3)) {
+		if (passed_on(*v, n)) {
 			if (env_overridden(sv, *v, n) || !(*v)[n] || e->n + 1 >= e->cap)
 				continue;
 			e->vars[e->n++] = *v;
@@ -366,9 +374,11 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 /* argv and the environment are built in one static arena, not by malloc:
  * the process execs or exits right after, with nothing to give back, and
  * only the pages written are ever touched. The worst case: the variables'
- * text (make_env's size, under 230 KB), a few hundred pointers, a query of
- * '+'s as argv (8 KB of them: 64 KB of pointers) and its copy. */
-static char arena[384 << 10];
+ * text (make_env's size, under 230 KB), their pointers (a few hundred, and
+ * one for each TZ, LANG or LC_* cgiinetd itself was given), a query of
+ * single-letter words as argv (4 K of them: 32 KB of pointers) and its
+ * copy. */
+static _Alignas(max_align_t) char arena[384 << 10];
 static size_t arena_used;
 
 /* n bytes of the arena (not zeroed: a page is touched only when written),
@@ -391,8 +401,8 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 	size_t inherited = 0;
 
 	for (char **v = environ; *v; v++)
-		inherited += strlen(*v) + 1;
-	e.cap = HDR_FIELDS_MAX + EXTRA_ENV_MAX + 64 + inherited / 2;
+		inherited += passed_on(*v, strcspn(*v, "="));
+	e.cap = HDR_FIELDS_MAX + EXTRA_ENV_MAX + 64 + inherited;
 	e.size = 2 * HEAD_MAX + 8 * (sizeof(r->path) + sizeof(sv->docroot_abs));
 	if (e.cap > sizeof(arena) / sizeof(*e.vars) ||
 	    !(c->envp = e.vars = arena_take(e.cap * sizeof(*e.vars))) ||
@@ -447,9 +457,13 @@ make_argv(struct request *r, struct cgi *c)
 	char *q, *save = NULL;
 
 	if (r->query && *r->query && !strchr(r->query, '=') &&
-	    (r->method == M_GET || r->method == M_HEAD))
+	    (r->method == M_GET || r->method == M_HEAD)) {
 		for (const char *p = r->query; *p; p++)
 			words += *p == '+';
+		/* empty words are dropped: each takes a byte and a '+' */
+		if (words > strlen(r->query) / 2 + 1)
+			words = strlen(r->query) / 2 + 1;
+	}
 	if (!(c->argv = arena_take((words + 2) * sizeof(*c->argv))))
 		return S_INTERNAL_ERROR;
 	c->argv[0] = c->name;

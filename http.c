@@ -210,13 +210,19 @@ sendfile_all(const struct request *r, int fd, off_t off, off_t len)
 
 /* The clocks by system call, not through the vDSO: a process that reads
  * them a few times in its life would spend more on the vDSO's first use
- * (its pages faulted in, its symbols looked up) than on the calls. */
+ * (its pages faulted in, its symbols looked up) than on the calls. Only
+ * where the kernel's timespec is the C library's (time_t as wide as long);
+ * elsewhere, or if the call fails, the library's clock_gettime. */
 static struct timespec
 clock_now(clockid_t clock)
 {
-	struct timespec ts = { 0, 0 };
+	struct timespec ts;
 
-	syscall(SYS_clock_gettime, clock, &ts);
+#ifdef SYS_clock_gettime
+	if (sizeof(time_t) == sizeof(long) && syscall(SYS_clock_gettime, clock, &ts) == 0)
+		return ts;
+#endif
+	clock_gettime(clock, &ts);
 	return ts;
 }
 

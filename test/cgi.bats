@@ -123,6 +123,21 @@ load helpers
 	[ "$(grep -c "^EXTRA_[0-9]*=$fill\$" "$BATS_TEST_TMPDIR/out")" -eq 64 ]
 }
 
+@test "a large environment of cgiinetd's own and a query of 8,000 '+' still run the script" {
+	local i q=a vars=()
+	for i in $(seq 2000); do vars+=("JUNK_$i=$(printf '%060d' "$i")"); done	# 150 KB
+	vars+=(LC_ALL=C LANG=C TZ=UTC)
+	for i in $(seq 4070); do q+=+a; done
+	q+=++++++++++	# empty words: dropped
+	printf 'GET /cgi-bin/env.sh?%s HTTP/1.0\r\n\r\n' "$q" >"$BATS_TEST_TMPDIR/in"
+	env -i PATH=/usr/bin:/bin ASAN_OPTIONS="$ASAN_OPTIONS" "${vars[@]}" \
+		"$CGIINETD" -l none -d "$WWW" <"$BATS_TEST_TMPDIR/in" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -qx 'HTTP/1.0 200 Script output follows'
+	[ "$(grep -cx 'arg: \[a\]' "$BATS_TEST_TMPDIR/out")" -eq 4071 ]
+	grep -qx 'TZ=UTC' "$BATS_TEST_TMPDIR/out"
+	! grep -q '^JUNK_' "$BATS_TEST_TMPDIR/out"
+}
+
 @test "argv: none for POST" {
 	request 'POST /cgi-bin/env.sh?word HTTP/1.0\r\nContent-Length: 0\r\n\r\n'
 	[[ "$output" != *"arg: ["* ]]
