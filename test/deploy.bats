@@ -11,7 +11,7 @@ teardown() {
 }
 
 free_port() {
-	PORT=$((20000 + RANDOM % 20000))
+	PORT=$(random_port)
 }
 
 # Wait until something answers on $PORT.

@@ -28,7 +28,8 @@ teardown() {
 }
 
 @test "example: make serve starts it on the port it prints" {
-	local port=$((20000 + RANDOM % 20000))
+	local port
+	port=$(random_port)
 	make -s -C "$BATS_TEST_DIRNAME/.." serve PORT="$port" >"$BATS_TEST_TMPDIR/serve.out" 2>&1 &
 	local pid=$!
 	local i=0

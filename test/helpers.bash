@@ -87,6 +87,19 @@ scratch_root() {
 	echo "$d"
 }
 
+# A TCP port for a test server: below the kernel's range of ephemeral
+# ports, so that no client's connection (or its TIME_WAIT) holds it, and
+# with nothing on it now.
+random_port() {
+	local low p
+	low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		p=$((20000 + RANDOM % (low - 20000)))
+		[ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ] && break
+	done
+	echo "$p"
+}
+
 # serve [--no-inetd] [OPTION...]: cgiinetd under systemd-socket-activate on
 # a free loopback port; sets $PORT and $SERVER_PID. If the first word is a
 # path, it is the command to run instead of cgiinetd.
@@ -101,7 +114,7 @@ serve() {
 	*) set -- "$CGIINETD" "$@" ;;
 	esac
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + RANDOM % 20000))
+		PORT=$(random_port)
 		: >"$log"
 		systemd-socket-activate --accept $inetd -l "127.0.0.1:$PORT" \
 			-E ASAN_OPTIONS="$ASAN_OPTIONS" -E UBSAN_OPTIONS="$UBSAN_OPTIONS" \

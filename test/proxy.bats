@@ -97,7 +97,7 @@ haproxy_front() {
 	local send=send-proxy-v2 cfg=$BATS_TEST_TMPDIR/haproxy.cfg try i
 	[ "$1" = 1 ] && send=send-proxy
 	for try in 1 2 3 4 5; do
-		FRONT=$((20000 + RANDOM % 20000))
+		FRONT=$(random_port)
 		printf 'defaults\n\tmode tcp\n\ttimeout connect 5s\n\ttimeout client 10s\n\ttimeout server 10s\nfrontend f\n\tbind 127.0.0.1:%s\n\tdefault_backend b\nbackend b\n\tserver s 127.0.0.1:%s %s\n' \
 			"$FRONT" "$PORT" "$send" >"$cfg"
 		haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &

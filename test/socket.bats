@@ -57,7 +57,7 @@ url() {
 @test "socket: IPv6 peer shown without brackets" {
 	ip -6 addr show dev lo 2>/dev/null | grep -q '::1' || skip "no IPv6 loopback"
 	local log=$BATS_TEST_TMPDIR/sa6.log
-	PORT=$((20000 + RANDOM % 20000))
+	PORT=$(random_port)
 	systemd-socket-activate --accept --inetd -l "[::1]:$PORT" "$CGIINETD" -l none -d "$WWW" 2>"$log" &
 	SERVER_PID=$!
 	while ! grep -q 'Listening on' "$log"; do sleep 0.02; done
