@@ -204,8 +204,14 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 			break;
 		case OPT_DOTFILES: sv->dotfiles = true; break;
 		case OPT_PROXY: sv->proxy_protocol = true; break;
-		case OPT_HELP: fputs(usage_text, stdout); exit(0);
-		case OPT_VERSION: puts("cgiinetd " VERSION); exit(0);
+		/* on a connection, these are a configuration's mistake: no text
+		 * that is not HTTP goes to a client */
+		case OPT_HELP:
+		case OPT_VERSION:
+			if (r->out_sock)
+				usage_error(r, "--help or --version given to a server");
+			fputs(c == OPT_HELP ? usage_text : "cgiinetd " VERSION "\n", stdout);
+			exit(0);
 		default: usage_error(r, "unknown option");
 		}
 	}

@@ -208,6 +208,17 @@ url() {
 	[ "$output" = 500 ]
 }
 
+@test "socket: --help or --version in a server's arguments is a 500 page, not usage text" {
+	local opt
+	for opt in --help --version; do
+		serve -l none -d "$WWW" "$opt"
+		run curl -sS -D "$BATS_TEST_TMPDIR/head" "$(url /hello.txt)"
+		head -n 1 "$BATS_TEST_TMPDIR/head" | grep -q '^HTTP/1.0 500 '
+		[[ "$output" != *usage:* && "$output" != "cgiinetd 0"* ]]
+		serve_stop
+	done
+}
+
 @test "socket -P: a 64 MiB script body is spliced to the client intact" {
 	serve -P -l none -d "$WWW"
 	curl -sS -D "$BATS_TEST_TMPDIR/head" "$(url '/cgi-bin/stream.sh?64')" | md5sum >"$BATS_TEST_TMPDIR/sum"
