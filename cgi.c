@@ -132,14 +132,12 @@ on_path(const struct server *sv, const struct cgi *c, const char *prog)
  * is read as the kernel reads it: the name ends at a space, tab or newline,
  * so a CR (a script saved with CRLF) is part of it, and fails here. */
 static enum status
-check_format(struct request *r, const struct server *sv, struct cgi *c)
+check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
+             bool readable)
 {
 	char buf[256], *interp, *arg, *base;
-	int fd = http_open_at(sv, c->cgifd, c->rel, O_RDONLY | O_NONBLOCK);
-	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+	ssize_t n = readable ? pread(fd, buf, sizeof(buf) - 1, 0) : -1;
 
-	if (fd >= 0)
-		close(fd);
 	if (n < 0)		/* execute-only: the kernel will judge it */
 		return S_NONE;
 	buf[n] = '\0';
@@ -179,29 +177,37 @@ static enum status
 check_script(struct request *r, const struct server *sv, struct cgi *c)
 {
 	struct stat st, run;
-	int fd = c->name[0] ? http_open_at(sv, c->cgifd, c->rel, O_PATH) : -1;
+	bool readable = true;
+	enum status s;
+	int fd = -1;
 
+	/* opened once: to read, or, for an execute-only file, only to look at */
+	if (c->name[0] &&
+	    (fd = http_open_at(sv, c->cgifd, c->rel, O_RDONLY | O_NONBLOCK)) < 0 &&
+	    errno == EACCES) {
+		readable = false;
+		fd = http_open_at(sv, c->cgifd, c->rel, O_PATH);
+	}
 	if (fd < 0 && c->name[0]) {
 		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
 		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
 	}
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (fd >= 0)
-			close(fd);
 		http_set_msg(r, "CGI script is not a plain file ('%.200s')", c->script_name);
-		return S_FORBIDDEN;
-	}
-	close(fd);
-	if (fstatat(c->dirfd, c->name, &run, 0) < 0 || run.st_dev != st.st_dev ||
-	    run.st_ino != st.st_ino) {
+		s = S_FORBIDDEN;
+	} else if (fstatat(c->dirfd, c->name, &run, 0) < 0 || run.st_dev != st.st_dev ||
+	           run.st_ino != st.st_ino) {
 		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
-		return S_NOT_FOUND;
-	}
-	if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
+		s = S_NOT_FOUND;
+	} else if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
 		http_set_msg(r, "CGI script is not executable ('%.200s')", c->script_name);
-		return S_FORBIDDEN;
+		s = S_FORBIDDEN;
+	} else {
+		s = check_format(r, sv, c, fd, readable);
 	}
-	return check_format(r, sv, c);
+	if (fd >= 0)
+		close(fd);
+	return s;
 }
 
 /* ---- the environment -------------------------------------------------------- */
@@ -307,8 +313,6 @@ env_headers(struct env *e, const struct server *sv, const struct request *r)
 	}
 }
 
-/* From the server's own environment only TZ, LANG, LC_* and PATH (or a
- * default for it). */
 /* Whether cgiinetd's own variable NAME (n bytes) reaches scripts. */
 static bool
 passed_on(const char *name, size_t n)
@@ -317,6 +321,8 @@ passed_on(const char *name, size_t n)
 	       !strncmp(name, "LC_", 3);
 }
 
+/* From the server's own environment only TZ, LANG, LC_* and PATH (or a
+ * default for it). */
 static void
 env_inherited(struct env *e, const struct server *sv)
 {
@@ -406,7 +412,7 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 	e.size = 2 * HEAD_MAX + 8 * (sizeof(r->path) + sizeof(sv->docroot_abs));
 	if (e.cap > sizeof(arena) / sizeof(*e.vars) ||
 	    !(c->envp = e.vars = arena_take(e.cap * sizeof(*e.vars))) ||
-	    !(c->envbuf = e.buf = arena_take(e.size))) {
+	    !(e.buf = arena_take(e.size))) {
 		http_set_msg(r, "CGI environment too large");
 		return S_INTERNAL_ERROR;
 	}
@@ -471,7 +477,7 @@ make_argv(struct request *r, struct cgi *c)
 	if (words == 1 && !(r->query && *r->query && !strchr(r->query, '=') &&
 	                    (r->method == M_GET || r->method == M_HEAD)))
 		return S_NONE;
-	if (!(c->words = q = arena_take(strlen(r->query) + 1)))
+	if (!(q = arena_take(strlen(r->query) + 1)))
 		return S_INTERNAL_ERROR;
 	strcpy(q, r->query);
 	for (char *w = strtok_r(q, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
@@ -645,9 +651,6 @@ read_body(struct request *r, const struct server *sv)
 
 /* ---- running it -------------------------------------------------------------- */
 
-/* Everything that can fail is decided here, before the status line: the
- * script's checks, the body (the 100 Continue is interim and may still be
- * followed by an error), argv and the environment. */
 /* Nothing found, nothing allocated; field by field, not 16 KB of zeroes. */
 static void
 cgi_init(struct cgi *c)
@@ -656,11 +659,13 @@ cgi_init(struct cgi *c)
 	c->path_info = "";
 	c->nph = false;
 	c->argv = c->envp = NULL;
-	c->words = c->envbuf = NULL;
 	c->name[0] = c->rel[0] = c->script_name[0] = '\0';
 	arena_used = 0;
 }
 
+/* Everything that can fail is decided here, before the status line: the
+ * script's checks, the body (the 100 Continue is interim and may still be
+ * followed by an error), argv and the environment. */
 enum status
 cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 {

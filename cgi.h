@@ -13,8 +13,7 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 	int dirfd;				/* its directory, beneath that */
 	const char *path_info;			/* decoded, "" if none */
 	bool nph;
-	char **argv, **envp;
-	char *words, *envbuf;			/* what argv and envp point into */
+	char **argv, **envp;			/* in cgi.c's arena */
 	char name[NAME_MAX + 1];		/* its file name in that directory */
 	char rel[REQ_LINE_MAX + 2];		/* its path in the CGI directory */
 	char script_name[REQ_LINE_MAX + 2];	/* SCRIPT_NAME: its URL path */

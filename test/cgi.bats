@@ -351,6 +351,19 @@ no_fork() {
 	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = "compiled: argc=3 query=a+b" ]
 }
 
+@test "as root: an execute-only program (0711) is looked at, not read, and runs" {
+	running_as_root || skip "needs root: the owner could read it"
+	local root
+	root=$(scratch_root)
+	cc -o "$root/cgi-bin/hello-c" "$BATS_TEST_DIRNAME/cgi-hello.c"
+	chmod 711 "$root/cgi-bin/hello-c"
+	status=0
+	printf 'GET /cgi-bin/hello-c?a+b HTTP/1.0\r\n\r\n' | cgiinetd -l none -d "$root" >"$BATS_TEST_TMPDIR/out" || status=$?
+	[ "$status" -eq 0 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 200 '
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = "compiled: argc=3 query=a+b" ]
+}
+
 @test "a Python 3 script parses an urlencoded form" {
 	request 'POST /cgi-bin/form.py HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 27\r\n\r\nname=Ada+L%C3%B6&x=%3Cb%3E&'
 	[[ "$output" == *"read 27 of 27 bytes"* ]]
