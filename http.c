@@ -373,20 +373,37 @@ read_some(enum kind kind, char *buf, size_t room, long long deadline,
 	return read(0, buf, kind == K_STREAM ? 1 : room);
 }
 
+/* Of the n bytes read_some gave at buf, keep the first take: consume them
+ * from a socket (they were only looked at), give the rest back to a file. */
+static enum status
+keep(enum kind kind, char *buf, size_t take, size_t n, long long deadline)
+{
+	if (kind == K_SOCKET && take_peeked(buf, take, deadline))
+		return S_CLOSED;
+	if (kind == K_FILE && take < n && lseek(0, (off_t)take - (off_t)n, SEEK_CUR) < 0)
+		return S_INTERNAL_ERROR;
+	return S_NONE;
+}
+
+static enum kind
+input_kind(const struct request *r)
+{
+	struct stat st;
+
+	if (r->in_sock)
+		return K_SOCKET;
+	return fstat(0, &st) == 0 && S_ISREG(st.st_mode) ? K_FILE : K_STREAM;
+}
+
 /* Read the request head from fd 0 without consuming a byte of the body. */
 enum status
 http_read_head(struct request *r, long long deadline)
 {
 	struct scan sc = { 0 };
-	struct stat st;
-	enum kind kind = K_STREAM;
+	enum kind kind = input_kind(r);
 	enum status s;
 	size_t len = 0, end = 0;
 
-	if (r->in_sock)
-		kind = K_SOCKET;
-	else if (fstat(0, &st) == 0)
-		kind = S_ISREG(st.st_mode) ? K_FILE : K_STREAM;
 	while (!end) {
 		ssize_t n = read_some(kind, r->head + len, HEAD_MAX - len,
 		                      deadline, &s);
@@ -400,11 +417,8 @@ http_read_head(struct request *r, long long deadline)
 			return sc.started && n == 0 ? S_BAD_REQUEST : S_CLOSED;
 		end = scan_head(&sc, r->head, len + (size_t)n);
 		take = end ? end - len : (size_t)n;
-		if (kind == K_SOCKET && take_peeked(r->head + len, take, deadline))
-			return S_CLOSED;
-		if (kind == K_FILE && end &&
-		    lseek(0, (off_t)end - (off_t)(len + (size_t)n), SEEK_CUR) < 0)
-			return S_INTERNAL_ERROR;
+		if ((s = keep(kind, r->head + len, take, (size_t)n, deadline)))
+			return s;
 		len += take;
 		if (!end && (s = scan_limits(&sc, len)))
 			return s;
@@ -471,19 +485,32 @@ parse_port(const char *s, unsigned *port)
 static enum status
 proxy_v1(struct request *r, long long deadline)
 {
-	char line[108] = "PROXY", *f[7], *save = NULL;
+	char line[108] = "PROXY", *f[7], *save = NULL, *nl = NULL;
 	unsigned char src[16], dst[16];
 	unsigned sport, dport;
 	size_t n = 5, nf = 0;
+	enum kind kind = input_kind(r);
 	enum status s;
 	int family;
 
-	do {			/* byte by byte: the HTTP head follows */
-		if (n == sizeof(line) - 1)
-			return S_BAD_REQUEST;
-		if ((s = read_full(line + n, 1, deadline)))
+	while (!nl) {		/* to the newline and no further: the HTTP head follows */
+		ssize_t k = read_some(kind, line + n, sizeof(line) - 1 - n, deadline, &s);
+		size_t take;
+
+		if (s)
 			return s;
-	} while (line[n++] != '\n');
+		if (k < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (k <= 0)
+			return S_BAD_REQUEST;
+		nl = memchr(line + n, '\n', (size_t)k);
+		take = nl ? (size_t)(nl - (line + n)) + 1 : (size_t)k;
+		if ((s = keep(kind, line + n, take, (size_t)k, deadline)))
+			return s;
+		n += take;
+		if (!nl && n == sizeof(line) - 1)
+			return S_BAD_REQUEST;
+	}
 	if (line[n - 2] != '\r' || line[5] != ' ')
 		return S_BAD_REQUEST;
 	line[n - 2] = '\0';

@@ -23,6 +23,18 @@ env_of() {
 	grep -q '^192\.0\.2\.1 - - ' "$BATS_TEST_TMPDIR/log"
 }
 
+@test "PROXY v1 read from a file and a pipe: the head and the body after it stay whole" {
+	local want in=$BATS_TEST_TMPDIR/in
+	want=$(printf 'hello' | md5sum | cut -d' ' -f1)
+	printf 'PROXY TCP4 192.0.2.1 198.51.100.2 51234 8080\r\nPOST /cgi-bin/body.sh HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello' >"$in"
+	# a regular file is read in blocks: what follows the line is given back
+	cgiinetd -l none -d "$WWW" --proxy-protocol <"$in" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -qx 'HTTP/1.0 200 Script output follows'
+	grep -qx "md5 $want" "$BATS_TEST_TMPDIR/out"
+	cat "$in" | cgiinetd -l none -d "$WWW" --proxy-protocol | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	grep -qx "md5 $want" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "PROXY v1 TCP6: IPv6 without brackets, v4-mapped shown as IPv4" {
 	env_of 'PROXY TCP6 2001:db8::7 2001:db8::1 40000 443\r\n'
 	[[ "$output" == *$'\nREMOTE_ADDR=2001:db8::7\n'* ]]
