@@ -368,6 +368,7 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REMOTE_ADDR", r->peer_addr);
 	env_add(e, sv, "REMOTE_PORT", r->peer_port);
 	env_add(e, sv, "REMOTE_HOST", r->peer_addr);
+	env_add(e, sv, "REDIRECT_STATUS", "200");	/* php-cgi's force_redirect */
 	env_add(e, sv, "CONTENT_TYPE", r->redirected ? NULL : http_field(r, "Content-Type"));
 	snprintf(buf, sizeof(buf), "%lld", (long long)r->content_length);
 	env_add(e, sv, "CONTENT_LENGTH", r->content_length >= 0 ? buf : NULL);
@@ -951,8 +952,9 @@ reply_field(char *line, struct reply *rp)
 }
 
 /* Check the script's head, buf[0..end) (RFC 3875 6): lines end in LF or
- * CRLF; no CR or NUL elsewhere, every line a field; a Content-Type or a
- * Location. 502 otherwise: never a guess. */
+ * CRLF; no CR or NUL elsewhere, every line a field; a Content-Type, a
+ * Location or a Status (6.3.1: Content-Type only when a body follows, as
+ * git-http-backend's errors and a 304). 502 otherwise: never a guess. */
 static enum status
 parse_reply(char *buf, size_t end, struct reply *rp)
 {
@@ -969,7 +971,7 @@ parse_reply(char *buf, size_t end, struct reply *rp)
 		if (strchr(p, '\r') || !reply_field(p, rp))
 			return S_BAD_GATEWAY;
 	}
-	return rp->type || rp->location ? S_NONE : S_BAD_GATEWAY;
+	return rp->type || rp->location || rp->status ? S_NONE : S_BAD_GATEWAY;
 }
 
 /* RFC 3875 6.2.2: "Location: /path" alone asks the server to answer with
@@ -1090,6 +1092,7 @@ cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
 	if (!c->nph) {
 		/* an open head: the script writes the rest of it */
 		http_head_begin(h, r, S_OK, "Script output follows");
+		http_head_add(h, "Connection: close\r\n");
 		if (!r->http09 && http_send(r, h->buf, h->len, false) < 0)
 			return S_CLOSED;
 	}

@@ -7,7 +7,7 @@ load helpers
 @test "a script runs in place: 200 Script output follows, then its own head" {
 	request 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n'
 	[ "$status" -eq 0 ]
-	[ "$(printf '%s\n' "$output" | head -n 4)" = "$(printf 'HTTP/1.0 200 Script output follows\nServer: SERVER\nDate: DATE\nContent-Type: text/plain')" ]
+	[ "$(printf '%s\n' "$output" | head -n 5)" = "$(printf 'HTTP/1.0 200 Script output follows\nServer: SERVER\nDate: DATE\nConnection: close\nContent-Type: text/plain')" ]
 }
 
 @test "the environment: RFC 3875 variables, exactly" {
@@ -26,6 +26,7 @@ load helpers
 		"PATH_INFO=/some/info" \
 		"PATH_TRANSLATED=$root/some/info" \
 		"QUERY_STRING=x=1&y=%41" \
+		"REDIRECT_STATUS=200" \
 		"REMOTE_ADDR=127.0.0.1" \
 		"REMOTE_HOST=127.0.0.1" \
 		"REMOTE_PORT=0" \
@@ -264,7 +265,7 @@ load helpers
 	status=0
 	printf 'HEAD /cgi-bin/status.sh?7 HTTP/1.0\r\n\r\n' | cgiinetd -l none -d "$WWW" >"$BATS_TEST_TMPDIR/out" || status=$?
 	[ "$status" -eq 7 ]
-	[ "$(normalise <"$BATS_TEST_TMPDIR/out")" = "$(printf 'HTTP/1.0 200 Script output follows\r\nServer: SERVER\r\nDate: DATE\r\nContent-Type: text/plain\r\nX-Script: yes\r\n\r\n')" ]
+	[ "$(normalise <"$BATS_TEST_TMPDIR/out")" = "$(printf 'HTTP/1.0 200 Script output follows\r\nServer: SERVER\r\nDate: DATE\r\nConnection: close\r\nContent-Type: text/plain\r\nX-Script: yes\r\n\r\n')" ]
 }
 
 @test "HEAD to an nph- script: exec'd raw, the script answers HEAD itself" {
@@ -501,7 +502,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$CGIINETD" -l none -d "$WWW" <"$BATS_TEST_
 
 @test "HEAD: a script that writes no head gets our head ended, none of its body" {
 	request 'HEAD /cgi-bin/nohead.sh HTTP/1.0\r\n\r\n'
-	[ "$output" = "$(printf 'HTTP/1.0 200 Script output follows\nServer: SERVER\nDate: DATE\n')" ]
+	[ "$output" = "$(printf 'HTTP/1.0 200 Script output follows\nServer: SERVER\nDate: DATE\nConnection: close\n')" ]
 	[[ "$output" != *secret* ]]
 }
 

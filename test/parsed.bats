@@ -130,6 +130,14 @@ reply() {
 	[[ "$output" != *stout* ]]
 }
 
+@test "-P: a head with Status and no Content-Type is relayed (RFC 3875 6.3.1), as git-http-backend's errors" {
+	reply status-only
+	[ "$output" = "$(printf 'HTTP/1.0 404 Not Found\nServer: SERVER\nDate: DATE\nX-A: b\nConnection: close\n')" ]
+	[ "$status" -eq 0 ]
+	reply status-body
+	[ "$output" = "$(printf 'HTTP/1.0 403 Forbidden\nServer: SERVER\nDate: DATE\nConnection: close\n\nno type here')" ]
+}
+
 @test "-P: a 304 from a script carries no body; Transfer-Encoding is the server's business" {
 	reply status304
 	[ "$(status_line)" = "HTTP/1.0 304 Not Modified" ]

@@ -26,6 +26,8 @@ badname)    printf 'Content-Type: text/plain\nX A: b\n\n' ;;
 huge)       printf 'Content-Type: text/plain\n'; i=0; while [ $i -lt 1000 ]; do printf 'X-Pad: %0100d\n' 0; i=$((i + 1)); done; printf '\n' ;;
 silent)     exec sleep 30 ;;
 ctl)        printf 'Content-Type: text/plain\nX-A: a\013b\n\n' ;;
+status-only) printf 'Status: 404 Not Found\nX-A: b\n\n' ;;
+status-body) printf 'Status: 403 Forbidden\n\nno type here\n' ;;
 status304)  printf 'Status: 304 Not Modified\nContent-Type: text/plain\n\nno body for a 304\n' ;;
 te)         printf 'Content-Type: text/plain\nTransfer-Encoding: chunked\nContent-Length: 3\nContent-Length: 3\n\nabc' ;;
 cl2)        printf 'Content-Type: text/plain\nContent-Length: 3\nContent-Length: 4\n\nabc' ;;
