@@ -75,15 +75,15 @@ musl-include:
 	ln -sfn /usr/include/$$(cc -print-multiarch)/asm $@/asm
 
 # The same sources with AddressSanitizer and UBSan (glibc: ASan needs it),
-# for the second test run.
+# for the second test run. Each run is bounded: a test that hangs fails it.
 san/cgiinetd: $(SRC) http.h cgi.h mime.h
 	mkdir -p san
 	cc $(CFLAGS) $(SAN_FLAGS) -pie -o $@ $(SRC)
 
 check: cgiinetd san/cgiinetd
 	test/deps
-	bats --tap test
-	CGIINETD=$(CURDIR)/san/cgiinetd bats --tap test
+	timeout 1200 bats --tap test
+	CGIINETD=$(CURDIR)/san/cgiinetd timeout 1200 bats --tap test
 
 # valgrind over requests that do not exec (slow: not part of check), on a
 # glibc build: valgrind cannot follow a static musl binary's allocator.

@@ -1,14 +1,17 @@
 /*
  * cgi.c: RFC 3875 scripts. Which paths are scripts (Python's is_cgi and
  * run_cgi), the checks made before anything is written, the environment
- * built from nothing, argv (4.4), and the exec in place of this process.
+ * built from nothing, argv (4.4), and the script run in a child that this
+ * process supervises to its end.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/close_range.h>
+#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdnoreturn.h>
@@ -18,7 +21,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -631,7 +636,7 @@ spool_file(void)
 }
 
 static enum status
-read_body(struct request *r, const struct server *sv)
+read_body(struct request *r, const struct server *sv, struct cgi *c)
 {
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 	enum status s;
@@ -643,11 +648,15 @@ read_body(struct request *r, const struct server *sv)
 		return S_NONE;
 	if ((fd = spool_file()) < 0)
 		return S_INTERNAL_ERROR;
-	if (!(s = spool_chunked(r, sv, fd)) &&
-	    (lseek(fd, 0, SEEK_SET) < 0 || dup2(fd, 0) < 0))
+	if (!(s = spool_chunked(r, sv, fd)) && lseek(fd, 0, SEEK_SET) < 0)
 		s = S_INTERNAL_ERROR;
-	close(fd);
-	return s;
+	if (s) {
+		close(fd);
+		return s;
+	}
+	r->body_unread = false;	/* all of it is here: the spool is its stdin */
+	c->body_fd = fd;
+	return S_NONE;
 }
 
 /* ---- running it -------------------------------------------------------------- */
@@ -656,7 +665,7 @@ read_body(struct request *r, const struct server *sv)
 static void
 cgi_init(struct cgi *c)
 {
-	c->cgifd = c->dirfd = -1;
+	c->cgifd = c->dirfd = c->body_fd = -1;
 	c->path_info = "";
 	c->nph = false;
 	c->argv = c->envp = NULL;
@@ -676,7 +685,7 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 	if (sv->cgi_timeout && !r->deadline)	/* one budget: body, script, redirects */
 		r->deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
 	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
-	    (s = read_body(r, sv)) || (s = make_argv(r, c)) ||
+	    (s = read_body(r, sv, c)) || (s = make_argv(r, c)) ||
 	    (s = make_env(r, sv, c)))
 		return s;
 	return S_NONE;
@@ -690,48 +699,11 @@ cgi_free(struct cgi *c)
 		close(c->dirfd);
 	if (c->cgifd >= 0)
 		close(c->cgifd);
+	if (c->body_fd >= 0)
+		close(c->body_fd);
 	cgi_init(c);
 }
 
-/* The script's alarm: what is left of the request's --cgi-timeout. */
-static unsigned
-alarm_left(const struct request *r)
-{
-	long long left = r->deadline - http_now_ms();
-
-	return !r->deadline ? 0 : left < 1000 ? 1 : (unsigned)((left + 999) / 1000);
-}
-
-/* The exec contract: fds 0/1 the connection, 2 the log or what it was,
- * nothing else open; signals default and unblocked; cwd the script's
- * directory; the alarm armed (it survives execve). */
-static void
-exec_setup(const struct server *sv, const struct cgi *c, unsigned alarm_secs)
-{
-	/* Through the system calls: glibc's wrappers will not touch signals 32
-	 * and 33, its own, which a launcher may still have left ignored. An
-	 * all-zero kernel sigaction is SIG_DFL with no flags on every ABI. */
-	static const unsigned long zero[16];
-	const size_t setsize = 8;	/* the kernel's sigset: 64 signals */
-
-	if (sv->log == LOG_TO_FILE)
-		dup2(sv->logfd, 2);
-	for (int sig = 1; sig <= 64; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			syscall(SYS_rt_sigaction, sig, zero, NULL, setsize);
-	syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL, setsize);
-	if (fchdir(c->dirfd) < 0)
-		_exit(3);
-	/* close-on-exec, not closed: still usable if execve fails */
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {	/* before Linux 5.11 */
-		struct rlimit rl;
-		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1 << 20) ?
-		          (int)rl.rlim_cur : 1 << 20;
-		for (int fd = 3; fd < max; fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	alarm(alarm_secs);
-}
 
 /* The end of a script's head in b[0..len): just past its blank line, or 0. */
 static size_t
@@ -744,140 +716,6 @@ head_end(const char *b, size_t len)
 			return (size_t)(p - b) + 3;
 	}
 	return 0;
-}
-
-/* Whether the process behind pidfd ends within ms (-1: waiting for it). */
-static bool
-exits_within(int pidfd, long long ms)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-	int n;
-
-	while ((n = poll(&p, 1, ms < 0 ? -1 : ms > INT_MAX ? INT_MAX : (int)ms)) < 0 &&
-	       errno == EINTR)
-		;
-	return n > 0;
-}
-
-/* Reap the script, waiting until the deadline (0: none; 1: long past);
- * past it, SIGTERM to its whole process group, SIGKILL 2 s later. Either
- * way whatever is left of its group is killed before the leader is reaped
- * (its zombie holds the group's id till then): nothing is left behind. */
-static int
-reap(pid_t pid, long long deadline)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), st = 0;
-	long long left = deadline ? deadline - http_now_ms() : -1;
-
-	if (pidfd < 0 || deadline == 1 || !exits_within(pidfd, deadline && left < 0 ? 0 : left)) {
-		kill(-pid, SIGTERM);
-		if (pidfd >= 0)
-			exits_within(pidfd, 2000);
-	}
-	kill(-pid, SIGKILL);
-	if (pidfd >= 0)
-		close(pidfd);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return st;
-}
-
-/* One read of the script's output, waiting until the deadline at most:
- * the bytes read, 0 at EOF, -1 past the deadline or on an error. */
-static ssize_t
-read_by(int fd, char *buf, size_t cap, long long deadline)
-{
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long left = deadline ? deadline - http_now_ms() : -1;
-		ssize_t n;
-		int ready;
-
-		if (deadline && left <= 0)
-			return -1;
-		ready = poll(&p, 1, deadline ? (int)left : -1);
-		if (ready == 0 || (ready < 0 && errno == EINTR))
-			continue;
-		if (ready < 0)
-			return -1;
-		if ((n = read(fd, buf, cap)) >= 0 || errno != EINTR)
-			return n;
-	}
-}
-
-/* Start the script with its stdout a pipe, in a process group of its own
- * (so that a timeout can end all of it): its pid, the pipe's end in *out. */
-static pid_t
-spawn(const struct request *r, const struct server *sv, const struct cgi *c,
-      const char *path, int *out)
-{
-	int p[2];
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	if ((pid = fork()) == 0) {
-		setpgid(0, 0);
-		dup2(p[1], 1);
-		exec_setup(sv, c, alarm_left(r));
-		execve(path, c->argv, c->envp);
-		_exit(127);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		return -1;
-	}
-	setpgid(pid, pid);	/* as the child does: whichever runs first */
-	*out = p[0];
-	return pid;
-}
-
-static int
-exit_status(int st)
-{
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* Read the script's output until its head is complete: the head's length,
- * 0 if the output ended first or outgrew buf; *len is what was read, *n the
- * last read (-1 past the deadline). */
-static size_t
-read_head(int fd, char *buf, size_t cap, size_t *len, ssize_t *n, long long deadline)
-{
-	size_t end = 0;
-
-	*len = 0;
-	/* in steps of a page: the body behind the head is the kernel's to move */
-	while (!end && *len < cap && (*n = read_by(fd, buf + *len,
-	       cap - *len < 4096 ? cap - *len : 4096, deadline)) > 0)
-		end = head_end(buf, *len += (size_t)*n);
-	return end;
-}
-
-/* HEAD in direct mode, the one case that forks there: the script's head
- * goes to the client as written, its body nowhere (RFC 3875 4.3.3). Exits
- * with the script's status. */
-static noreturn void
-relay_head(const struct request *r, const struct server *sv, const struct cgi *c,
-           const char *path)
-{
-	static char buf[HEAD_MAX];
-	size_t len, end;
-	ssize_t n = 0;
-	int fd;
-	pid_t pid = spawn(r, sv, c, path, &fd);
-
-	if (pid < 0)
-		_exit(3);
-	end = read_head(fd, buf, sizeof(buf), &len, &n, r->deadline);
-	if (end)	/* the head alone; with none, just end ours */
-		(void)http_send(r, buf, end, false);
-	else
-		(void)http_send(r, "\r\n", 2, false);
-	while (n > 0)		/* the body, discarded */
-		n = read_by(fd, buf, sizeof(buf), r->deadline);
-	_exit(exit_status(reap(pid, n < 0 ? 1 : r->deadline)));
 }
 
 /* ---- parsed-header mode (-P) -------------------------------------------------- */
@@ -998,31 +836,6 @@ send_reply(struct request *r, const struct reply *rp)
 	return S_NONE;
 }
 
-/* Move the body pipe -> client in the kernel (splice), until the script's
- * output ends, the client goes, or the deadline passes (the alarm's EINTR). */
-static ssize_t
-splice_body(struct request *r, int from, long long deadline)
-{
-	ssize_t n;
-
-	for (;;) {
-		if (deadline && http_now_ms() >= deadline)
-			return -1;
-		n = splice(from, NULL, 1, NULL, 1 << 20, SPLICE_F_MOVE | SPLICE_F_MORE);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n;
-		r->body_sent += n;
-	}
-}
-
-static void
-on_alarm(int sig)
-{
-	(void)sig;	/* only to interrupt a blocking splice */
-}
-
 /* A local redirect's target, kept for routing to start over with. */
 static enum status
 local_redirect(struct request *r, const char *location)
@@ -1036,71 +849,522 @@ local_redirect(struct request *r, const char *location)
 	return S_LOCAL_REDIRECT;
 }
 
-/* -P: the script writes into a pipe; its head is read and checked, a proper
- * head written in its stead, its body spliced to the client. Returns the
- * status sent, an error not yet sent (502, 504), or S_LOCAL_REDIRECT. */
-enum status
-cgi_parsed(struct request *r, const struct server *sv, struct cgi *c)
-{
-	static char buf[HEAD_MAX];
-	static struct reply rp;
-	struct sigaction alarm_action = { .sa_handler = on_alarm };
-	struct timeval idle = { .tv_sec = sv->timeout };
-	char path[NAME_MAX + 3];
-	size_t len, end;
-	ssize_t n = 0;
-	enum status s;
-	int fd, st;
-	pid_t pid;
+/* ---- the supervised exec ------------------------------------------------------ */
 
-	snprintf(path, sizeof(path), "./%s", c->name);
-	if ((pid = spawn(r, sv, c, path, &fd)) < 0)
-		return S_INTERNAL_ERROR;
-	sigaction(SIGALRM, &alarm_action, NULL);
-	alarm(alarm_left(r));
-	if (r->out_sock)	/* a client that takes nothing for --timeout is gone */
-		setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
-	end = read_head(fd, buf, sizeof(buf), &len, &n, r->deadline);
-	s = n < 0 ? S_GATEWAY_TIMEOUT : !end ? S_BAD_GATEWAY : parse_reply(buf, end, &rp);
-	if (!s && is_local_redirect(&rp))
-		s = local_redirect(r, rp.location);
-	else if (!s && !(s = send_reply(r, &rp)) && r->method != M_HEAD &&
-	         r->status != 204 && r->status != 304) {
-		if (len > end && http_send(r, buf + end, len - end, false) == 0)
-			r->body_sent = (off_t)(len - end);
-		n = splice_body(r, fd, r->deadline);
+/* How the script's output reaches the client. */
+enum mode {
+	DIRECT,		/* onto the connection, after our 200 line (Python's) */
+	NPH,		/* onto the connection: the whole response is its own */
+	HEAD_ONLY,	/* a HEAD in direct mode: its head relayed, its body dropped */
+	PARSED,		/* -P: its head read and checked, ours sent, its body spliced */
+};
+
+/* What the child needs, all decided before it starts; and what it says
+ * back: with CLONE_VFORK it shares our memory until it has exec'd. */
+struct child {
+	const struct cgi *c;
+	int in, out, err;		/* become its fds 0, 1 and 2 */
+	int error;			/* execve's errno, if it came back */
+	char path[NAME_MAX + 3];	/* "./name" in its directory */
+};
+
+/* The script as the supervisor sees it. */
+struct run {
+	enum mode mode;
+	pid_t pid;
+	int pidfd;			/* -1 once it is reaped */
+	int out;			/* its stdout pipe (HEAD_ONLY, PARSED), else -1 */
+	int err;			/* its stderr pipe */
+	int phase;			/* of ending it: 0 none, 1 SIGTERM, 2 SIGKILL */
+	bool timed_out;			/* --cgi-timeout ended it */
+	long long stop;			/* when phase 1 begins, 0: never */
+	long long next;			/* when the next phase begins */
+	enum status fail;		/* an error of ours sent in its stead */
+	/* its output, in the pipe modes */
+	bool head_done, relay;		/* the head dealt with; the body to the client */
+	size_t len;
+	/* its stderr, logged line by line */
+	size_t errlen, logged, dropped;
+	bool cut;
+	char errline[STDERR_LINE_MAX + 1];
+};
+
+static char head_buf[HEAD_MAX];
+
+/* The script's alarm: what is left of the request's --cgi-timeout. */
+static unsigned
+alarm_left(const struct request *r)
+{
+	long long left = r->deadline - http_now_ms();
+
+	return !r->deadline ? 0 : left < 1000 ? 1 : (unsigned)((left + 999) / 1000);
+}	/* the script's head (HEAD_ONLY, PARSED) */
+
+/* The child's stack: CLONE_VM gives it none of its own. Only the pages it
+ * uses are ever touched. */
+static _Alignas(16) char child_stack[64 << 10];
+
+static void
+close_from_3(void)
+{
+	if (syscall(SYS_close_range, 3, ~0U, 0) < 0) {	/* before Linux 5.9 */
+		struct rlimit rl;
+		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1 << 20) ?
+		          (int)rl.rlim_cur : 1 << 20;
+		for (int fd = 3; fd < max; fd++)
+			close(fd);
 	}
-	if (s && s != S_LOCAL_REDIRECT)
-		n = -1;		/* a 502, or the client gone: end the script now */
-	while (n > 0)		/* what is left: a HEAD's (204's, 304's) body, a redirect's */
-		n = read_by(fd, buf, sizeof(buf), r->deadline);
-	close(fd);
-	st = reap(pid, n < 0 ? 1 : r->deadline);
-	alarm(0);
-	r->script_exit = exit_status(st);
-	return s ? s : (enum status)r->status;
 }
 
-/* Write the status line (none for nph-), then become the script: no fork.
- * Returns only if execve failed. */
-enum status
-cgi_exec(struct request *r, const struct server *sv, struct cgi *c)
+/* The exec contract, in the child: fds 0-2 set and nothing else open;
+ * signals default and unblocked (the mask last: until then no handler of
+ * ours can run on the memory it shares with us); a process group of its
+ * own; cwd the script's directory. The signals through the system calls:
+ * glibc's wrappers will not touch 32 and 33, its own, which a launcher may
+ * have left ignored. An all-zero kernel sigaction is SIG_DFL on every ABI. */
+static int
+child_main(void *arg)
 {
-	char path[NAME_MAX + 3];
-	struct head *h = &r->out;
+	static const unsigned long zero[16];
+	const size_t setsize = 8;	/* the kernel's sigset: 64 signals */
+	struct child *ch = arg;
 
-	if (!c->nph) {
-		/* an open head: the script writes the rest of it */
-		http_head_begin(h, r, S_OK, "Script output follows");
-		http_head_add(h, "Connection: close\r\n");
-		if (!r->http09 && http_send(r, h->buf, h->len, false) < 0)
-			return S_CLOSED;
+	setpgid(0, 0);
+	if ((ch->in != 0 && dup2(ch->in, 0) < 0) || (ch->out != 1 && dup2(ch->out, 1) < 0) ||
+	    dup2(ch->err, 2) < 0 || fchdir(ch->c->dirfd) < 0) {
+		ch->error = errno;
+		_exit(127);
 	}
-	snprintf(path, sizeof(path), "./%s", c->name);
-	if (r->method == M_HEAD && !c->nph)
-		relay_head(r, sv, c, path);	/* the one fork of direct mode */
-	exec_setup(sv, c, alarm_left(r));
-	execve(path, c->argv, c->envp);
-	http_set_msg(r, "exec failed: %s", strerror(errno));
-	return S_INTERNAL_ERROR;
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, zero, NULL, setsize);
+	close_from_3();
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL, setsize);
+	execve(ch->path, ch->c->argv, ch->c->envp);
+	ch->error = errno;
+	_exit(127);
+}
+
+/* Fork once (clone with CLONE_VM | CLONE_VFORK: no copy of our memory, and
+ * we go on only once the child has exec'd, or failed to) with our signals
+ * blocked meanwhile; we become the subreaper of all it starts, so that
+ * what escapes its process group with setsid() is still ours to end. */
+static enum status
+start(struct request *r, struct run *run, const struct cgi *c)
+{
+	struct child ch = { .c = c, .in = c->body_fd >= 0 ? c->body_fd : 0, .out = 1 };
+	int outp[2] = { -1, -1 }, errp[2];
+	sigset_t all, old;
+
+	if (pipe2(errp, O_CLOEXEC) < 0 ||
+	    (run->mode >= HEAD_ONLY && pipe2(outp, O_CLOEXEC) < 0))
+		return http_fail(r, S_INTERNAL_ERROR, "pipe: %s", strerror(errno));
+	ch.out = outp[1] >= 0 ? outp[1] : 1;
+	ch.err = errp[1];
+	snprintf(ch.path, sizeof(ch.path), "./%s", c->name);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	run->pid = clone(child_main, child_stack + sizeof(child_stack),
+	                 CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &ch, &run->pidfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(errp[1]);
+	if (outp[1] >= 0)
+		close(outp[1]);
+	run->out = outp[0];
+	run->err = errp[0];
+	if (run->pid < 0)
+		return http_fail(r, S_INTERNAL_ERROR, "fork: %s", strerror(errno));
+	if (ch.error) {
+		run->out = run->err = -1;
+		close(outp[0]);
+		close(errp[0]);
+		waitpid(run->pid, NULL, 0);
+		close(run->pidfd);
+		run->pidfd = -1;
+		return http_fail(r, S_INTERNAL_ERROR, "exec failed: %s", strerror(ch.error));
+	}
+	return S_NONE;
+}
+
+/* Our children other than the script's process group: what escaped it
+ * with setsid() and was orphaned to us. Each gets sig, with its own group.
+ * /proc lists them (the chroot keeps a descriptor of it). How many. */
+static int
+signal_orphans(const struct server *sv, int sig)
+{
+	int dfd = sv->procfd >= 0 ? openat(sv->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+	          open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	long self = (long)getpid();
+	int found = 0;
+
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		char path[NAME_MAX + 8], stat[512], *p;
+		long pid = atol(de->d_name), ppid;
+		char state;
+		ssize_t n;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/stat", de->d_name);
+		if (pid <= 0 || (fd = openat(dfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, stat, sizeof(stat) - 1);
+		close(fd);
+		stat[n > 0 ? n : 0] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold anything, even ')' */
+		if (!(p = strrchr(stat, ')')) || sscanf(p + 1, " %c %ld", &state, &ppid) != 2 ||
+		    ppid != self || state == 'Z')
+			continue;
+		kill((pid_t)-pid, sig);
+		kill((pid_t)pid, sig);
+		found++;
+	}
+	closedir(d);
+	return found;
+}
+
+/* The next phase of ending the script and all it started: SIGTERM, then
+ * SIGKILL KILL_GRACE_MS later, then as long again for its pipes to close. */
+static void
+step(struct request *r, const struct server *sv, struct run *run)
+{
+	int sig = run->phase == 0 ? SIGTERM : SIGKILL;
+
+	if (run->phase == 2) {		/* nothing is left to do: stop waiting */
+		if (run->out >= 0)
+			close(run->out);
+		if (run->err >= 0)
+			close(run->err);
+		run->out = run->err = -1;
+		run->next = 0;
+		return;
+	}
+	if (run->phase == 0 && run->pidfd >= 0 && r->deadline && http_now_ms() >= r->deadline)
+		run->timed_out = true;
+	if (run->pidfd >= 0)		/* its group, while its id is still its own */
+		kill(-run->pid, sig);
+	signal_orphans(sv, sig);
+	run->phase++;
+	run->next = http_now_ms() + KILL_GRACE_MS;
+}
+
+/* One line of the script's stderr to the log, marked with the client and
+ * the script so that it cannot pass for an access line; at most
+ * STDERR_LOG_MAX bytes a request are logged, the rest only counted. */
+static void
+log_stderr(const struct request *r, const struct server *sv, const struct cgi *c,
+           struct run *run)
+{
+	char text[STDERR_LINE_MAX * 4 + 1];
+
+	run->errline[run->errlen] = '\0';
+	if (sv->log == LOG_TO_NONE || run->logged + run->errlen > STDERR_LOG_MAX) {
+		run->dropped += run->errlen;
+	} else {
+		run->logged += run->errlen;
+		log_escape(text, sizeof(text), run->errline);
+		log_error(sv, "%s %s: stderr: %s%s", r->peer_addr, c->script_name, text,
+		          run->cut ? " [cut]" : "");
+	}
+	run->errlen = 0;
+}
+
+/* What the script wrote to its stderr, split into lines: a line too long
+ * is cut (the rest of it skipped), one without its newline ends at EOF. */
+static void
+on_stderr(const struct request *r, const struct server *sv, const struct cgi *c,
+          struct run *run)
+{
+	char buf[4096];
+	ssize_t n = read(run->err, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			if (!run->cut || run->errlen)
+				log_stderr(r, sv, c, run);
+			run->cut = false;
+		} else if (run->errlen < STDERR_LINE_MAX) {
+			run->errline[run->errlen++] = buf[i];
+		} else if (!run->cut) {
+			run->cut = true;
+			log_stderr(r, sv, c, run);
+		}
+	}
+	if (n <= 0) {
+		if (run->errlen)
+			log_stderr(r, sv, c, run);
+		close(run->err);
+		run->err = -1;
+	}
+}
+
+/* Stop taking the script's output (the client is gone, or an error of
+ * ours went out instead): its next write is a SIGPIPE, and it has
+ * KILL_GRACE_MS to end by itself before it is made to. */
+static void
+end_soon(struct run *run)
+{
+	long long soon = http_now_ms() + KILL_GRACE_MS;
+
+	if (run->out >= 0)
+		close(run->out);
+	run->out = -1;
+	run->relay = false;
+	if (run->phase == 0 && (!run->stop || run->stop > soon))
+		run->stop = soon;
+}
+
+/* An error of ours in the script's stead, if nothing was sent yet. */
+static void
+fail(struct request *r, struct run *run, enum status s)
+{
+	if (!r->status) {
+		http_send_error(r, s);
+		run->fail = s;
+	}
+	end_soon(run);
+}
+
+/* -P: the script's head is complete (end), or its output ended or outgrew
+ * the buffer first (end 0). A local redirect is followed once the script
+ * has ended; otherwise our head goes out, and the body follows unless the
+ * request or the status forbids one. */
+static void
+parsed_head(struct request *r, struct run *run, size_t end)
+{
+	static struct reply rp;
+	enum status s = end ? parse_reply(head_buf, end, &rp) : S_BAD_GATEWAY;
+
+	if (!s && is_local_redirect(&rp)) {
+		if ((s = local_redirect(r, rp.location)) == S_LOCAL_REDIRECT) {
+			run->fail = s;	/* its body is dropped, the new path served after */
+			return;
+		}
+	} else if (!s) {
+		if (send_reply(r, &rp)) {
+			end_soon(run);	/* the client is gone */
+		} else if (r->method != M_HEAD && r->status != 204 && r->status != 304) {
+			if (run->len > end &&
+			    http_send(r, head_buf + end, run->len - end, false) == 0)
+				r->body_sent = (off_t)(run->len - end);
+			run->relay = true;
+		}
+		r->script_answered = true;
+		return;
+	}
+	fail(r, run, s);
+}
+
+/* The script's output, in the pipe modes: its head gathered, then its body
+ * spliced to the client (in the kernel: no copy here) or dropped. */
+static void
+on_output(struct request *r, struct run *run)
+{
+	ssize_t n;
+	size_t end = 0;
+
+	if (run->head_done && run->relay) {
+		n = splice(run->out, NULL, 1, NULL, 1 << 20,
+		           SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
+		if (n > 0)
+			r->body_sent += n;
+		else if (n < 0 && errno != EINTR)
+			end_soon(run);	/* the client is gone, or took nothing for --timeout */
+	} else if (run->head_done) {
+		n = read(run->out, head_buf, sizeof(head_buf));
+	} else {
+		n = read(run->out, head_buf + run->len, sizeof(head_buf) - run->len < 4096 ?
+		         sizeof(head_buf) - run->len : 4096);	/* the body is the kernel's */
+		if (n > 0 && !(end = head_end(head_buf, run->len += (size_t)n)) &&
+		    run->len < sizeof(head_buf))
+			return;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		run->head_done = true;
+		if (run->mode == PARSED)
+			parsed_head(r, run, end);
+		else	/* HEAD_ONLY: its head as written; with none, ours ended */
+			(void)(end ? http_send(r, head_buf, end, false) :
+			             http_send(r, "\r\n", 2, false));
+		return;
+	}
+	if (n == 0 && run->out >= 0) {
+		close(run->out);
+		run->out = -1;
+	}
+}
+
+/* The script has ended: its status is taken before anything of ours can
+ * touch it, then what it left in its process group is killed (its zombie
+ * keeps the group's id its own till then) and it is reaped. What still
+ * holds its pipes (escaped with setsid()) is ended KILL_GRACE_MS later. */
+static void
+on_end(struct request *r, struct run *run)
+{
+	siginfo_t si = { 0 };
+
+	if (waitid(P_PID, run->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || !si.si_pid)
+		return;
+	r->script_exit = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	r->script_signal = si.si_code == CLD_EXITED ? 0 : si.si_status;
+	kill(-run->pid, SIGKILL);
+	while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	close(run->pidfd);
+	run->pidfd = -1;
+	if (run->phase == 0 && (run->out >= 0 || run->err >= 0)) {
+		long long soon = http_now_ms() + KILL_GRACE_MS;
+		if (!run->stop || run->stop > soon)
+			run->stop = soon;
+	}
+}
+
+/* The time to wake for the next phase of ending the script, 0: none. */
+static long long
+wake_at(const struct run *run)
+{
+	return run->phase == 0 ? run->stop : run->next;
+}
+
+/* It is time to end the script: in the pipe modes, what the client has
+ * not had yet becomes a 504 (-P) or the end of a HEAD's head. */
+static void
+on_stop(struct request *r, const struct server *sv, struct run *run)
+{
+	int queued = 0;
+
+	/* ended by itself, its body still on its way to the client: not yet */
+	if (run->phase == 0 && run->pidfd < 0 && run->relay &&
+	    ioctl(run->out, FIONREAD, &queued) == 0 && queued > 0 &&
+	    (!r->deadline || http_now_ms() < r->deadline)) {
+		run->stop = http_now_ms() + KILL_GRACE_MS;
+		return;
+	}
+	if (run->phase == 0 && !run->head_done && run->mode >= HEAD_ONLY) {
+		run->head_done = true;
+		if (run->mode == PARSED)
+			fail(r, run, S_GATEWAY_TIMEOUT);
+		else
+			(void)http_send(r, "\r\n", 2, false);
+	}
+	if (run->phase == 0)
+		end_soon(run);
+	step(r, sv, run);
+}
+
+/* One loop until the script and all it started have ended: its pidfd, its
+ * stderr, its stdout in the pipe modes, and the deadline. */
+static void
+supervise(struct request *r, const struct server *sv, const struct cgi *c,
+          struct run *run)
+{
+	while (run->out >= 0 || run->err >= 0 || run->pidfd >= 0) {
+		struct pollfd p[3];
+		int n = 0, io = -1, ie = -1, ix = -1;
+		long long wake = wake_at(run), now = http_now_ms();
+
+		if (wake && now >= wake) {
+			on_stop(r, sv, run);
+			continue;
+		}
+		if (run->out >= 0)
+			p[io = n++] = (struct pollfd){ .fd = run->out, .events = POLLIN };
+		if (run->err >= 0)
+			p[ie = n++] = (struct pollfd){ .fd = run->err, .events = POLLIN };
+		if (run->pidfd >= 0)
+			p[ix = n++] = (struct pollfd){ .fd = run->pidfd, .events = POLLIN };
+		if (poll(p, (nfds_t)n, !wake ? -1 : wake - now > INT_MAX ? INT_MAX :
+		         (int)(wake - now)) <= 0)
+			continue;
+		if (ix >= 0 && p[ix].revents)
+			on_end(r, run);
+		if (ie >= 0 && p[ie].revents && run->err >= 0)
+			on_stderr(r, sv, c, run);
+		if (io >= 0 && p[io].revents && run->out >= 0)
+			on_output(r, run);
+	}
+}
+
+/* After the script, its group killed with it: what escaped the group is
+ * orphaned to us a generation at a time, each killed and reaped till no
+ * child of ours is left (for KILL_GRACE_MS at most: one that cannot die
+ * is the kernel's to end). */
+static void
+end_orphans(const struct server *sv)
+{
+	long long until = http_now_ms() + KILL_GRACE_MS;
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+
+	for (;;) {
+		pid_t pid;
+
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			;
+		if (pid < 0 || http_now_ms() >= until)
+			return;		/* none left (ECHILD), or given up on */
+		if (!signal_orphans(sv, SIGKILL))
+			nanosleep(&tick, NULL);	/* being orphaned: a moment */
+	}
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;	/* only to interrupt a send or splice that blocks */
+}
+
+/* Run the script in a child of ours and supervise it to its end, in every
+ * mode. The checks, the body, argv and the environment are done
+ * (cgi_prepare). Returns S_NONE when the request is answered (r->status
+ * what went out), S_LOCAL_REDIRECT, or an error not yet sent. */
+enum status
+cgi_run(struct request *r, const struct server *sv, struct cgi *c)
+{
+	static struct run run;
+	struct sigaction alarm_action = { .sa_handler = on_alarm };
+	struct timeval idle = { .tv_sec = sv->timeout };
+	long long started = http_now_ms(), sent;
+	enum status s;
+
+	run = (struct run){ .pidfd = -1, .out = -1, .err = -1, .stop = r->deadline,
+	                    .mode = c->nph ? NPH : sv->parse_headers ? PARSED :
+	                            r->method == M_HEAD ? HEAD_ONLY : DIRECT };
+	if (run.mode == DIRECT || run.mode == HEAD_ONLY) {
+		/* an open head: the script writes the rest of it */
+		http_head_begin(&r->out, r, S_OK, "Script output follows");
+		http_head_add(&r->out, "Connection: close\r\n");
+		if (!r->http09 && http_send(r, r->out.buf, r->out.len, false) < 0) {
+			r->status = 0;
+			return S_CLOSED;
+		}
+	}
+	if (run.mode >= HEAD_ONLY) {
+		sigaction(SIGALRM, &alarm_action, NULL);
+		alarm(alarm_left(r));
+		if (r->out_sock)	/* a client that takes nothing for --timeout is gone */
+			setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
+	}
+	sent = http_bytes_out(r);
+	if ((s = start(r, &run, c)))
+		return s;
+	r->script_answered = run.mode != PARSED;
+	supervise(r, sv, c, &run);
+	alarm(0);
+	end_orphans(sv);
+	if (run.dropped)
+		log_error(sv, "%s %s: stderr: %zu more bytes not logged", r->peer_addr,
+		          c->script_name, run.dropped);
+	r->script_ms = http_now_ms() - started;
+	r->script_timed_out = run.timed_out;
+	if (run.mode <= NPH && sent >= 0 && http_bytes_out(r) >= sent)
+		r->body_sent = (off_t)(http_bytes_out(r) - sent);
+	return run.fail == S_LOCAL_REDIRECT ? S_LOCAL_REDIRECT : S_NONE;
 }

@@ -1,4 +1,5 @@
-/* cgi.h: is-this-CGI, locating the script, its environment and argv, exec. */
+/* cgi.h: is-this-CGI, locating the script, its environment and argv, and
+ * running it under supervision. */
 #ifndef CGI_H
 #define CGI_H
 
@@ -7,10 +8,11 @@
 
 #include "http.h"
 
-/* A located, checked script, ready to become this process. */
+/* A located, checked script, ready to run. */
 struct cgi {	/* the small fields first: the buffers are touched only as used */
 	int cgifd;				/* the CGI directory it is in */
 	int dirfd;				/* its directory, beneath that */
+	int body_fd;				/* a de-chunked body's spool, -1: none */
 	const char *path_info;			/* decoded, "" if none */
 	bool nph;
 	char **argv, **envp;			/* in cgi.c's arena */
@@ -21,8 +23,7 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 
 bool cgi_is_script(const struct server *sv, const char *path);
 enum status cgi_prepare(struct request *r, const struct server *sv, struct cgi *c);
-enum status cgi_exec(struct request *r, const struct server *sv, struct cgi *c);
-enum status cgi_parsed(struct request *r, const struct server *sv, struct cgi *c);
+enum status cgi_run(struct request *r, const struct server *sv, struct cgi *c);
 void cgi_free(struct cgi *c);
 
 #endif

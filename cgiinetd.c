@@ -181,7 +181,8 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 
 	*sv = (struct server){ .docroot = NULL, .user = "nobody", .timeout = 30,
 	                       .cgi_timeout = 300, .max_body = 1LL << 30,
-	                       .listing = true, .rootfd = -1, .logfd = -1 };
+	                       .listing = true, .rootfd = -1, .logfd = -1,
+	                       .procfd = -1 };
 	parse_cgi_dirs(r, sv, default_dirs);
 	while ((c = getopt_long(argc, argv, "d:c:u:t:Pl:e:", long_options, NULL)) != -1) {
 		switch (c) {
@@ -341,10 +342,10 @@ log_line(const struct server *sv, int priority, const char *line, size_t len)
 	}
 }
 
-static void __attribute__((format(printf, 2, 3)))
+void
 log_error(const struct server *sv, const char *fmt, ...)
 {
-	char line[1024];
+	char line[STDERR_LINE_MAX * 4 + 1024];
 	va_list ap;
 	int n;
 
@@ -360,7 +361,7 @@ log_error(const struct server *sv, const char *fmt, ...)
 }
 
 /* Copy s into a log field: quotes, backslashes and control bytes escaped. */
-static size_t
+size_t
 log_escape(char *dst, size_t cap, const char *s)
 {
 	size_t n = 0;
@@ -387,7 +388,7 @@ log_request(const struct server *sv, const struct request *r)
 	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	char line[4096 + 2 * 1024 + 512], req[4096], ref[1024], ua[1024];
-	char bytes[24], status[8], exitf[24] = "";
+	char bytes[24], status[8], script[64] = "";
 	struct tm tm;
 	int n;
 
@@ -399,13 +400,17 @@ log_request(const struct server *sv, const struct request *r)
 	log_escape(ua, sizeof(ua), http_field(r, "User-Agent"));
 	snprintf(bytes, sizeof(bytes), "%lld", (long long)r->body_sent);
 	snprintf(status, sizeof(status), "%d", r->status);
-	if (r->script_exit >= 0)	/* -P: the script's outcome too */
-		snprintf(exitf, sizeof(exitf), " exit=%d", r->script_exit);
+	if (r->script_exit >= 0)	/* a script's run: how long, how it ended */
+		snprintf(script, sizeof(script), " time=%lld.%03lld %s=%d%s",
+		         r->script_ms / 1000, r->script_ms % 1000,
+		         r->script_signal ? "signal" : "exit",
+		         r->script_signal ? r->script_signal : r->script_exit,
+		         r->script_timed_out ? " timeout" : "");
 	n = snprintf(line, sizeof(line),
 	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %s %s \"%s\" \"%s\"%s\n",
 	             r->peer_addr, tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900,
 	             tm.tm_hour, tm.tm_min, tm.tm_sec, req, r->status ? status : "-",
-	             r->body_sent ? bytes : "-", ref, ua, exitf);
+	             r->body_sent ? bytes : "-", ref, ua, script);
 	if (n > 0 && (size_t)n < sizeof(line))
 		log_line(sv, LOG_INFO, line, (size_t)n - 1);
 }
@@ -493,7 +498,8 @@ secure(struct server *sv, char *err, size_t errsz)
 		                strerror(errno)), -1;
 	if (sv->log == LOG_TO_SYSLOG)	/* connect now if a chroot will hide /dev/log */
 		openlog("cgiinetd", LOG_PID | (sv->chroot ? LOG_NDELAY : 0), LOG_DAEMON);
-	if (sv->chroot) {
+	if (sv->chroot) {	/* /proc too: a script's escaped children are found there */
+		sv->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (!root)
 			return snprintf(err, errsz, "--chroot needs to be started as root"), -1;
 		if (fchdir(sv->rootfd) < 0 || chroot(".") < 0)
@@ -532,22 +538,10 @@ run_script(struct request *r, const struct server *sv)
 	static struct cgi c;	/* 16 KB: in .bss, off the stack's depth */
 	enum status s;
 
-	s = cgi_prepare(r, sv, &c);
-	if (s || (sv->parse_headers && !c.nph)) {
-		s = s ? s : cgi_parsed(r, sv, &c);
-		cgi_free(&c);
-		return s;
-	}
-	/* logged before exec: 200, or "-" for an nph- script's own status */
-	r->status = c.nph ? 0 : S_OK;
-	log_request(sv, r);
-	r->status = 0;
-	s = cgi_exec(r, sv, &c);
-	/* execve failed: the request is logged already, as this error now is */
-	log_error(sv, "%s: %s", c.script_name, r->msg);
-	if (!r->status)
-		http_send_error(r, s);
-	exit(exit_code(S_INTERNAL_ERROR));
+	if (!(s = cgi_prepare(r, sv, &c)))
+		s = cgi_run(r, sv, &c);
+	cgi_free(&c);
+	return s;
 }
 
 /* A script (-P) may ask for another path to be served instead: routing
@@ -596,6 +590,18 @@ route(struct request *r, const struct server *sv)
 	}
 }
 
+/* The exit status: the script's when the answer was its own, else what
+ * our answer says. */
+static int
+exit_status(const struct request *r)
+{
+	if (r->script_answered && r->script_exit >= 0)
+		return r->script_exit;
+	if (r->status == S_REQUEST_TIMEOUT)
+		return 4;
+	return r->status >= 500 ? 3 : r->status >= 400 ? 1 : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -603,7 +609,6 @@ main(int argc, char *argv[])
 	static struct request r;
 	char err[512];
 	enum status s;
-	bool ours;
 
 	setup_fds(&r);
 	r.now = http_time();
@@ -620,12 +625,14 @@ main(int argc, char *argv[])
 	}
 	signal(SIGPIPE, SIG_IGN);	/* a vanished client is an error return */
 	find_addresses(&r);
-	if ((s = route(&r, &sv)) == S_CLOSED && !r.status)
-		return 0;	/* nothing was asked, or nothing answered */
-	ours = !r.status;
-	if (ours && s != S_CLOSED)
+	s = route(&r, &sv);
+	if (s == S_CLOSED && !r.line[0])
+		return 0;	/* nothing was asked */
+	if (s && s != S_CLOSED && !r.status)
 		http_send_error(&r, s);
+	else if (s >= 400 && s != S_CLOSED && (int)s != r.status)	/* too late for a page */
+		log_error(&sv, "%s: %s", r.path, r.msg[0] ? r.msg : http_reason((int)s));
 	log_request(&sv, &r);
-	/* -P: the script's outcome, unless the answer was an error of ours */
-	return r.script_exit >= 0 && !ours ? r.script_exit : exit_code(r.status);
+	http_close(&r);
+	return s && !r.script_answered ? exit_code(s) : exit_status(&r);
 }

@@ -19,13 +19,17 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <linux/openat2.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -128,6 +132,18 @@ http_set_msg(struct request *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The error still to send, with its message, in one expression. */
+enum status
+http_fail(struct request *r, enum status s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 /* ---- I/O ---------------------------------------------------------------- */
 
 int
@@ -206,6 +222,55 @@ sendfile_all(const struct request *r, int fd, off_t off, off_t len)
 			break;
 	}
 	return off - start;
+}
+
+/* What the kernel has taken from us on the connection so far: the bytes
+ * the client has acknowledged and those still queued (TCP_INFO and
+ * SIOCOUTQ); -1 if it cannot tell (not TCP). */
+long long
+http_bytes_out(const struct request *r)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	int queued;
+
+	if (!r->out_sock || getsockopt(1, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_acked) + sizeof(ti.tcpi_bytes_acked) ||
+	    ioctl(1, SIOCOUTQ, &queued) < 0)
+		return -1;
+	return (long long)ti.tcpi_bytes_acked + queued;
+}
+
+/* The end of the connection, as nginx's and Apache's lingering close: when
+ * the client may still be sending (a body nobody read, pipelined bytes, a
+ * CRLF after a body), closing would make the kernel answer them with an
+ * RST, and the client's kernel would throw away the response it has not
+ * read yet. So our FIN goes first, and what arrives is read and dropped
+ * until the client's own FIN, LINGER_IDLE_MS of silence or LINGER_MS in all. */
+void
+http_close(struct request *r)
+{
+	static char sink[1 << 18];	/* TCP's MSG_TRUNC never writes it */
+	long long end = http_now_ms() + LINGER_MS;
+	int queued = 0;
+
+	if (!r->in_sock || (!r->body_unread &&
+	                    (ioctl(0, FIONREAD, &queued) < 0 || queued == 0)))
+		return;
+	if (shutdown(r->out_sock ? 1 : 0, SHUT_WR) < 0)
+		return;
+	for (;;) {
+		long long left = end - http_now_ms();
+		struct pollfd p = { .fd = 0, .events = POLLIN };
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, left < LINGER_IDLE_MS ? (int)left :
+		                      LINGER_IDLE_MS) == 0)
+			return;
+		n = recv(0, sink, sizeof(sink), MSG_TRUNC | MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+			return;
+	}
 }
 
 /* The clocks by system call, not through the vDSO: a process that reads
@@ -885,6 +950,7 @@ http_parse_head(struct request *r)
 	}
 	if ((s = parse_target(r)) || (s = check_fields(r)))
 		return s;
+	r->body_unread = r->content_length > 0 || r->chunked;
 	if (r->method == M_OTHER) {
 		http_set_msg(r, "Unsupported method ('%.64s')", r->method_name);
 		return S_NOT_IMPLEMENTED;

@@ -21,6 +21,11 @@ enum {
 	EXTRA_ENV_MAX = 64,
 	MSG_MAX = 512,		/* an error page's message */
 	PROXY_V2_MAX = 1024,	/* PROXY v2 bytes kept; TLVs beyond are read, dropped */
+	KILL_GRACE_MS = 2000,	/* SIGTERM to SIGKILL, and after a script's end */
+	STDERR_LINE_MAX = 1024,	/* a script's stderr line logged; longer ones cut */
+	STDERR_LOG_MAX = 65536,	/* a script's stderr logged a request; the rest counted */
+	LINGER_MS = 30000,	/* the lingering close, in all (nginx's lingering_time) */
+	LINGER_IDLE_MS = 5000,	/* and its wait for the client (lingering_timeout) */
 };
 
 /* 0 is "no error, go on"; anything else is the HTTP status it means. */
@@ -72,6 +77,7 @@ struct server {
 	enum log_dest log;
 	const char *log_path;
 	int logfd;
+	int procfd;			/* /proc, opened before a chroot; -1: none */
 };
 
 struct field {
@@ -112,11 +118,16 @@ struct request {
 	bool chunked;
 	bool redirected;		/* re-routed by a script's local Location */
 	off_t content_length;		/* -1: none */
+	bool body_unread;		/* a body may still be on the connection */
 
 	/* the response */
 	int status;			/* what went on the wire, 0: nothing yet */
 	off_t body_sent;
-	int script_exit;		/* -P: the script's exit status, -1: none */
+	int script_exit;		/* a script's exit status (128 + signal), -1: none */
+	int script_signal;		/* the signal that ended it, 0: none */
+	bool script_timed_out;		/* --cgi-timeout ended it */
+	bool script_answered;		/* the response is the script's, not an error of ours */
+	long long script_ms;		/* how long it ran */
 	char extra_header[64];		/* for the error page: 416's Content-Range */
 	char msg[MSG_MAX];		/* error page message, "" for the default */
 
@@ -157,5 +168,14 @@ int http_open_beneath(const struct server *sv, const char *path, int flags);
 int http_open_at(const struct server *sv, int dirfd, const char *path, int flags);
 void http_set_msg(struct request *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+enum status http_fail(struct request *r, enum status s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+long long http_bytes_out(const struct request *r);
+void http_close(struct request *r);
+
+/* cgiinetd.c: the log */
+void log_error(const struct server *sv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+size_t log_escape(char *dst, size_t cap, const char *s);
 
 #endif

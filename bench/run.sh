@@ -5,7 +5,8 @@
 # medians, and each round's ratio to the floor with its min-max (noise).
 # Then user-space instructions (callgrind) and peak RSS of one request in
 # pipe mode. ROUNDS, SECS (per measurement) and CONNS (wrk connections) may
-# be set.
+# be set; BASE, another cgiinetd binary (the build before a change), adds
+# its CGI rows beside this build's, measured in the same rounds.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 ROUNDS=${ROUNDS:-3} SECS=${SECS:-3} CONNS=${CONNS:-8}
@@ -15,6 +16,7 @@ chmod 755 "$work"
 top=$work/build
 mkdir "$top"
 cp "$here/../cgiinetd" "$top/cgiinetd"
+[ -z "${BASE:-}" ] || cp "$BASE" "$top/cgiinetd-base"
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -69,13 +71,22 @@ servers+=(
 	"small|python|/usr/bin/python3 $here/pyhandler.py $www|/small.html|$www/small.html"
 	"cgi-c|floor|$www/cgi-bin/hello-c raw|/|$work/hello.txt"
 	"cgi-c|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello-c|$work/hello.txt"
+	"cgi-c|cgiinetd-P|$top/cgiinetd -l none -P -d $www|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-c|busybox|/usr/bin/busybox httpd -i -h $www|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-sh|floor|/bin/sh $work/hello-raw.sh|/|$work/hello.txt"
 	"cgi-sh|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello.sh|$work/hello.txt"
+	"cgi-sh|cgiinetd-P|$top/cgiinetd -l none -P -d $www|/cgi-bin/hello.sh|$work/hello.txt"
 	"cgi-sh|busybox|/usr/bin/busybox httpd -i -h $www|/cgi-bin/hello.sh|$work/hello.txt"
 	"big|floor|$work/floor $www/big.bin|/big.bin|$www/big.bin"
 	"big|cgiinetd|$top/cgiinetd -l none -d $www|/big.bin|$www/big.bin"
 	"big|micro_httpd|/usr/sbin/micro-httpd $www|/big.bin|$www/big.bin"
+)
+
+[ -z "${BASE:-}" ] || servers+=(
+	"cgi-c|cgiinetd-base|$top/cgiinetd-base -l none -d $www|/cgi-bin/hello-c|$work/hello.txt"
+	"cgi-c|cgiinetd-base-P|$top/cgiinetd-base -l none -P -d $www|/cgi-bin/hello-c|$work/hello.txt"
+	"cgi-sh|cgiinetd-base|$top/cgiinetd-base -l none -d $www|/cgi-bin/hello.sh|$work/hello.txt"
+	"cgi-sh|cgiinetd-base-P|$top/cgiinetd-base -l none -P -d $www|/cgi-bin/hello.sh|$work/hello.txt"
 )
 
 start() {	# start CMD on a free port, time it; sets port, spid
@@ -83,8 +94,11 @@ start() {	# start CMD on a free port, time it; sets port, spid
 	[[ "$name" != *-as-root* ]] || who=
 	for i in 1 2 3 4 5; do
 		port=$((20000 + RANDOM % 12000))	# below the ephemeral ports
+		# emptied before the start, not by it: the last server's
+		# "Listening" must not be read as this one's
+		: >"$work/sa.log"
 		/usr/bin/time -f '%U %S' -o "$work/time" $who \
-			systemd-socket-activate --accept --inetd -l "127.0.0.1:$port" $1 2>"$work/sa.log" &
+			systemd-socket-activate --accept --inetd -l "127.0.0.1:$port" $1 2>>"$work/sa.log" &
 		spid=$!
 		pids+=("$spid")
 		while kill -0 "$spid" 2>/dev/null && ! grep -q Listening "$work/sa.log"; do sleep 0.02; done
