@@ -459,9 +459,23 @@ decode_word(char *w)
 	return true;
 }
 
+/* A word that no shell and no Perl two-argument open (a script's <>) reads
+ * as more than a word: letters, digits, bytes past ASCII and "!,.:@_=~-",
+ * neither '-' (an option) nor '.' first. Not '/': no path to elsewhere. */
+static bool
+plain_word(const char *w)
+{
+	if (w[0] == '-' || w[0] == '.')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++)
+		if (!(isalnum(*p) || *p >= 0x80 || strchr("!,.:@_=~-", *p)))
+			return false;
+	return true;
+}
+
 /* RFC 3875 4.4: a GET or HEAD whose query has no unencoded '=' is a search
  * string: its '+'-separated words, decoded, are the arguments, unless one
- * would look like an option or cannot be represented; then there are none. */
+ * is not plain or cannot be represented; then there are none. */
 static enum status
 make_argv(struct request *r, struct cgi *c)
 {
@@ -487,7 +501,7 @@ make_argv(struct request *r, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	strcpy(q, r->query);
 	for (char *w = strtok_r(q, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
-		if (!decode_word(w) || w[0] == '-') {
+		if (!decode_word(w) || !plain_word(w)) {
 			c->argv[1] = NULL;
 			return S_NONE;
 		}
