@@ -470,6 +470,24 @@ user_ids(const char *user, uid_t *uid, gid_t *gid)
 	return true;
 }
 
+/* The -l file: a regular file, appended to. Opened without blocking, so a
+ * FIFO there cannot hold the request up, then refused with anything else. */
+static int
+open_log(const char *path, char *err, size_t errsz)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	              O_NOCTTY | O_NONBLOCK, 0640);
+
+	if (fd < 0)
+		return snprintf(err, errsz, "log file '%s': %s", path, strerror(errno)), -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return snprintf(err, errsz, "log file '%s': not a regular file", path), -1;
+	}
+	return fd;
+}
+
 /* Resolve the user, open the root (and what a chroot would hide), chroot if
  * asked, then drop for good and prove it: all before a byte is read. */
 static int
@@ -491,11 +509,8 @@ secure(struct server *sv, char *err, size_t errsz)
 	    !realpath(sv->docroot, sv->docroot_abs))
 		return snprintf(err, errsz, "document root '%s': %s", sv->docroot,
 		                strerror(errno)), -1;
-	if (sv->log == LOG_TO_FILE &&
-	    (sv->logfd = open(sv->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-	                      O_NOFOLLOW | O_NOCTTY, 0640)) < 0)
-		return snprintf(err, errsz, "log file '%s': %s", sv->log_path,
-		                strerror(errno)), -1;
+	if (sv->log == LOG_TO_FILE && (sv->logfd = open_log(sv->log_path, err, errsz)) < 0)
+		return -1;
 	if (sv->log == LOG_TO_SYSLOG)	/* connect now if a chroot will hide /dev/log */
 		openlog("cgiinetd", LOG_PID | (sv->chroot ? LOG_NDELAY : 0), LOG_DAEMON);
 	if (sv->chroot) {	/* /proc too: a script's escaped children are found there */

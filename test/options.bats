@@ -344,6 +344,25 @@ files_root() {
 	[ ! -e "$BATS_TEST_TMPDIR/target" ]
 }
 
+@test "-l FILE that is a FIFO, read or not, or a device is refused at once: exit 2" {
+	local reader
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	chmod 666 "$BATS_TEST_TMPDIR/fifo"
+	run timeout 5 "$CGIINETD" -d "$WWW" -l "$BATS_TEST_TMPDIR/fifo" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"log file '$BATS_TEST_TMPDIR/fifo': No such device or address"* ]]
+	# with a reader there, the open succeeds: refused as no regular file
+	sleep 10 <>"$BATS_TEST_TMPDIR/fifo" &
+	reader=$!
+	run timeout 5 "$CGIINETD" -d "$WWW" -l "$BATS_TEST_TMPDIR/fifo" </dev/null
+	kill "$reader"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"log file '$BATS_TEST_TMPDIR/fifo': not a regular file"* ]]
+	run timeout 5 "$CGIINETD" -d "$WWW" -l /dev/null </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a regular file"* ]]
+}
+
 @test "fd 2 that is the same file as stdin but no socket is not the connection: -l stderr logs" {
 	local f=$BATS_TEST_TMPDIR/both
 	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' >"$f"
