@@ -1734,17 +1734,22 @@ out_str(struct out *o, const char *s)
 	out_put(o, s, strlen(s));
 }
 
-/* html.escape(s, quote=False), as Python's listing does. */
+/* html.escape(s, quote=False), as Python's listing does; and a control
+ * byte (ESC, BEL: a file name may hold any) becomes '?', as on error pages. */
 static void
 out_html(struct out *o, const char *s)
 {
+	static const char special[] = "&<>\x7f\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a"
+		"\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
+		"\x1d\x1e\x1f";
+
 	for (; *s; s++) {
-		size_t n = strcspn(s, "&<>");
+		size_t n = strcspn(s, special);
 		out_put(o, s, n);
 		s += n;
 		if (!*s)
 			break;
-		out_str(o, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : "&gt;");
+		out_str(o, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : "?");
 	}
 }
 

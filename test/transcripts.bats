@@ -480,3 +480,14 @@ load helpers
 	transcript well-known-no-slash 0
 }
 
+
+@test "listing: control bytes in a name (ESC, BEL) reach the page as '?', never raw" {
+	local d
+	d=$(scratch_root)
+	mkdir -m 755 "$d/ctl"
+	touch "$d/ctl/$(printf 'a\033[31mred\007b')"
+	request 'GET /ctl/ HTTP/1.0\r\n\r\n' -d "$d"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *'<li><a href="a%1B%5B31mred%07b">a?[31mred?b</a></li>'* ]]
+	! tr -d '\r' <"$BATS_TEST_TMPDIR/raw" | LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')"
+}
