@@ -1220,7 +1220,9 @@ http_send_error(struct request *r, enum status s)
 
 /* Open path beneath dirfd, with RESOLVE_BENEATH unless --follow-symlinks,
  * and the resolve flags given: the kernel, not this code, keeps it there.
- * The path itself never holds "..". */
+ * The path itself never holds "..". A ".." in a symlink on the way fails
+ * with EAGAIN while a rename anywhere on the machine races it: tried again,
+ * OPEN_TRIES times at most. */
 static int
 open_at(const struct server *sv, int dirfd, const char *path, int flags,
         uint64_t resolve)
@@ -1231,8 +1233,12 @@ open_at(const struct server *sv, int dirfd, const char *path, int flags,
 		           (sv->follow_symlinks ? 0 : RESOLVE_BENEATH),
 	};
 	const char *rel = path + strspn(path, "/");
+	int fd, tries = 0;
 
-	return (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how));
+	while ((fd = (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how))) < 0 &&
+	       errno == EAGAIN && ++tries < OPEN_TRIES)
+		;
+	return fd;
 }
 
 /* Open path (absolute in URL space) beneath the document root. */

@@ -21,6 +21,7 @@ enum {
 	EXTRA_ENV_MAX = 64,
 	MSG_MAX = 512,		/* an error page's message */
 	PROXY_V2_MAX = 1024,	/* PROXY v2 bytes kept; TLVs beyond are read, dropped */
+	OPEN_TRIES = 64,	/* openat2 against EAGAIN from a concurrent rename */
 	KILL_GRACE_MS = 2000,	/* SIGTERM to SIGKILL, and after a script's end */
 	STDERR_LINE_MAX = 1024,	/* a script's stderr line logged; longer ones cut */
 	STDERR_LOG_MAX = 65536,	/* a script's stderr logged a request; the rest counted */

@@ -231,3 +231,27 @@ refused() {
 	perms=$(awk '{ print $2 }' <<<"$line")
 	[ "$perms" = "r--p" ]
 }
+
+@test "a file through an in-root ../ symlink while renames run elsewhere: 1500 requests, all 200" {
+	local d renamer i bad=0
+	d=$(scratch_root)
+	mkdir -m 755 "$d/a" "$d/b"
+	echo through >"$d/a/file.txt"
+	chmod 644 "$d/a/file.txt"
+	ln -s ../a/file.txt "$d/b/link.txt"
+	mkdir "$BATS_TEST_TMPDIR/spin"
+	touch "$BATS_TEST_TMPDIR/spin/x"
+	# renames anywhere make RESOLVE_BENEATH's ".." fail with EAGAIN
+	python3 -c 'import os
+os.chdir(os.sys.argv[1])
+while True:
+    os.rename("x", "y"); os.rename("y", "x")' "$BATS_TEST_TMPDIR/spin" &
+	renamer=$!
+	printf 'GET /b/link.txt HTTP/1.0\r\n\r\n' >"$BATS_TEST_TMPDIR/in"
+	for i in $(seq 1500); do
+		cgiinetd -l none -d "$d" <"$BATS_TEST_TMPDIR/in" | head -n 1 | grep -q '^HTTP/1.0 200 ' ||
+			bad=$((bad + 1))
+	done
+	kill "$renamer"
+	[ "$bad" -eq 0 ] || { echo "$bad of 1500 not 200"; return 1; }
+}
