@@ -570,18 +570,37 @@ rd_line(struct reader *rd, char *line, size_t cap)
 	return S_NONE;
 }
 
+/* The spool's writes, gathered: a body of one-byte chunks is not a write
+ * a byte. */
+struct spool {
+	int fd;
+	size_t len;
+	char buf[SPOOL_BUF];
+};
+
 static enum status
-rd_copy(struct reader *rd, off_t n, int out)
+spool_flush(struct spool *sp)
+{
+	ssize_t n = sp->len ? http_write_all(sp->fd, sp->buf, sp->len) : 0;
+
+	sp->len = 0;
+	return n < 0 ? S_INTERNAL_ERROR : S_NONE;
+}
+
+static enum status
+rd_copy(struct reader *rd, off_t n, struct spool *sp)
 {
 	enum status s;
 
 	while (n > 0) {
 		size_t k;
-		if ((s = rd_fill(rd)))
+		if ((s = rd_fill(rd)) || (sp->len == sizeof(sp->buf) && (s = spool_flush(sp))))
 			return s;
 		k = rd->len - rd->pos < (size_t)n ? rd->len - rd->pos : (size_t)n;
-		if (http_write_all(out, rd->buf + rd->pos, k) < 0)
-			return S_INTERNAL_ERROR;
+		if (k > sizeof(sp->buf) - sp->len)
+			k = sizeof(sp->buf) - sp->len;
+		memcpy(sp->buf + sp->len, rd->buf + rd->pos, k);
+		sp->len += k;
 		rd->pos += k;
 		n -= (off_t)k;
 	}
@@ -601,12 +620,13 @@ chunk_size(const char *line, off_t *size)
 	return S_NONE;
 }
 
-/* De-chunk the body into an anonymous file, at most --max-body bytes; it
- * becomes the script's stdin, with the exact CONTENT_LENGTH, so the script
- * is still exec'd in place (git push works through git-http-backend). */
+/* De-chunk the body into an anonymous file, at most limit bytes; it
+ * becomes the script's stdin, with the exact CONTENT_LENGTH (git push works
+ * through git-http-backend). */
 static enum status
-spool_chunked(struct request *r, const struct server *sv, int fd)
+spool_chunked(struct request *r, const struct server *sv, int fd, off_t limit)
 {
+	static struct spool sp;
 	struct reader rd;
 	char line[1024];
 	off_t size, total = 0;
@@ -614,14 +634,16 @@ spool_chunked(struct request *r, const struct server *sv, int fd)
 	enum status s;
 
 	rd = (struct reader){ .timeout = sv->timeout, .deadline = r->deadline };
+	sp.fd = fd;
+	sp.len = 0;
 	for (;;) {
 		if ((s = rd_line(&rd, line, sizeof(line))) || (s = chunk_size(line, &size)))
 			return s;
 		if (size == 0)
 			break;
-		if (size > sv->max_body - total)
+		if (size > limit - total)
 			return S_CONTENT_TOO_LARGE;
-		if ((s = rd_copy(&rd, size, fd)) || (s = rd_line(&rd, line, 2)))
+		if ((s = rd_copy(&rd, size, &sp)) || (s = rd_line(&rd, line, 2)))
 			return s;
 		total += size;
 	}
@@ -632,20 +654,27 @@ spool_chunked(struct request *r, const struct server *sv, int fd)
 			return S_HEADERS_TOO_LARGE;
 	} while (line[0]);
 	r->content_length = total;
-	return S_NONE;
+	return spool_flush(&sp);
 }
 
 /* An anonymous file for the body: on disk where there is one to hold up
- * to --max-body, else in memory (in a chroot without /tmp, say). */
+ * to --max-body (under --chroot the directory opened before it), else in
+ * memory, and then MEM_SPOOL_MAX at most (*limit). */
 static int
-spool_file(void)
+spool_file(const struct server *sv, off_t *limit)
 {
 	static const char *const dirs[] = { "/var/tmp", "/tmp" };
 	int fd;
 
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+	*limit = sv->max_body;
+	if (sv->spooldir >= 0 &&
+	    (fd = openat(sv->spooldir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+		return fd;
+	for (size_t i = 0; sv->spooldir < 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if ((fd = open(dirs[i], O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
 			return fd;
+	if (*limit > MEM_SPOOL_MAX)
+		*limit = MEM_SPOOL_MAX;
 	return memfd_create("cgiinetd-body", MFD_CLOEXEC);
 }
 
@@ -654,15 +683,16 @@ read_body(struct request *r, const struct server *sv, struct cgi *c)
 {
 	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 	enum status s;
+	off_t limit;
 	int fd;
 
 	if (r->expect_continue && http_send(r, cont, sizeof(cont) - 1, false) < 0)
 		return S_CLOSED;
 	if (!r->chunked)
 		return S_NONE;
-	if ((fd = spool_file()) < 0)
+	if ((fd = spool_file(sv, &limit)) < 0)
 		return S_INTERNAL_ERROR;
-	if (!(s = spool_chunked(r, sv, fd)) && lseek(fd, 0, SEEK_SET) < 0)
+	if (!(s = spool_chunked(r, sv, fd, limit)) && lseek(fd, 0, SEEK_SET) < 0)
 		s = S_INTERNAL_ERROR;
 	if (s) {
 		close(fd);

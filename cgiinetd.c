@@ -182,7 +182,7 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 	*sv = (struct server){ .docroot = NULL, .user = "nobody", .timeout = 30,
 	                       .cgi_timeout = 300, .max_body = 1LL << 30,
 	                       .listing = true, .rootfd = -1, .logfd = -1,
-	                       .procfd = -1 };
+	                       .procfd = -1, .spooldir = -1 };
 	parse_cgi_dirs(r, sv, default_dirs);
 	while ((c = getopt_long(argc, argv, "d:c:u:t:Pl:e:", long_options, NULL)) != -1) {
 		switch (c) {
@@ -515,6 +515,9 @@ secure(struct server *sv, char *err, size_t errsz)
 		openlog("cgiinetd", LOG_PID | (sv->chroot ? LOG_NDELAY : 0), LOG_DAEMON);
 	if (sv->chroot) {	/* /proc too: a script's escaped children are found there */
 		sv->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		/* and a disk for bodies, not the memory of a root without /tmp */
+		if ((sv->spooldir = open("/var/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			sv->spooldir = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (!root)
 			return snprintf(err, errsz, "--chroot needs to be started as root"), -1;
 		if (fchdir(sv->rootfd) < 0 || chroot(".") < 0)

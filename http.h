@@ -27,6 +27,8 @@ enum {
 	STDERR_LOG_MAX = 65536,	/* a script's stderr logged a request; the rest counted */
 	LINGER_MS = 30000,	/* the lingering close, in all (nginx's lingering_time) */
 	LINGER_IDLE_MS = 5000,	/* and its wait for the client (lingering_timeout) */
+	MEM_SPOOL_MAX = 16 << 20,	/* a body spooled in memory (no spool directory) */
+	SPOOL_BUF = 65536,	/* spool writes gathered: not one write per chunk */
 };
 
 /* 0 is "no error, go on"; anything else is the HTTP status it means. */
@@ -79,6 +81,7 @@ struct server {
 	const char *log_path;
 	int logfd;
 	int procfd;			/* /proc, opened before a chroot; -1: none */
+	int spooldir;			/* where bodies spool, opened before a chroot; -1: by path */
 };
 
 struct field {

@@ -255,3 +255,54 @@ while True:
 	kill "$renamer"
 	[ "$bad" -eq 0 ] || { echo "$bad of 1500 not 200"; return 1; }
 }
+
+@test "as root: a 64 MiB chunked upload under --chroot spools to disk (opened before the chroot), not memory" {
+	running_as_root || skip "needs root"
+	local root
+	root=$(attack_root)
+	cc -static -o "$root/cgi-bin/hello-static" "$BATS_TEST_DIRNAME/cgi-hello.c" 2>/dev/null || skip "no static libc"
+	[ ! -e "$root/tmp" ] && [ ! -e "$root/var/tmp" ]
+	python3 -c 'import sys
+w = sys.stdout.buffer.write
+w(b"POST /cgi-bin/hello-static HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+for _ in range(64):
+    w(b"100000\r\n" + b"b" * (1 << 20) + b"\r\n")
+w(b"0\r\n\r\n")' >"$BATS_TEST_TMPDIR/in"
+	cgiinetd -l none -d "$root" --chroot <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	grep -q '^body=67108864 ' "$BATS_TEST_TMPDIR/out"
+	! grep -q '^body=.* fs=0x1021994$' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "as root: with no spool directory to write, a body spools in memory, 16 MiB at most (413)" {
+	running_as_root || skip "needs root"
+	command -v unshare >/dev/null || skip "no unshare"
+	python3 -c 'import sys
+n = int(sys.argv[1])
+w = sys.stdout.buffer.write
+w(b"POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+w(b"%x\r\n" % n + b"b" * n + b"\r\n0\r\n\r\n")' $((16 << 20)) >"$BATS_TEST_TMPDIR/in16"
+	python3 -c 'import sys
+n = int(sys.argv[1])
+w = sys.stdout.buffer.write
+w(b"POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+w(b"%x\r\n" % n + b"b" * n + b"\r\n0\r\n\r\n")' $((16 << 20 | 1)) >"$BATS_TEST_TMPDIR/in17"
+	ro() {	# cgiinetd with /var/tmp and /tmp read-only: O_TMPFILE fails there
+		unshare -m sh -c 'mount -t tmpfs -o ro none /var/tmp && mount -t tmpfs -o ro none /tmp &&
+			exec env -i PATH=/usr/bin:/bin "$@"' sh "$CGIINETD" -l none -d "$WWW" <"$1"
+	}
+	ro "$BATS_TEST_TMPDIR/in16" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	grep -qx "md5 $(head -c $((16 << 20)) /dev/zero | tr '\0' b | md5sum | cut -d' ' -f1)" "$BATS_TEST_TMPDIR/out"
+	ro "$BATS_TEST_TMPDIR/in17" | head -n 1 | grep -q '^HTTP/1.0 413 '
+}
+
+@test "100,000 one-byte chunks spool in at most 1,000 writes" {
+	command -v strace >/dev/null || skip "no strace"
+	python3 -c 'import sys
+w = sys.stdout.buffer.write
+w(b"POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+w(b"1\r\nb\r\n" * 100000 + b"0\r\n\r\n")' >"$BATS_TEST_TMPDIR/in"
+	env -i ASAN_OPTIONS=detect_leaks=0 strace -e trace=write,pwrite64,writev -o "$BATS_TEST_TMPDIR/trace" \
+		"$CGIINETD" -l none -d "$WWW" <"$BATS_TEST_TMPDIR/in" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	grep -qx "md5 $(head -c 100000 /dev/zero | tr '\0' b | md5sum | cut -d' ' -f1)" "$BATS_TEST_TMPDIR/out"
+	[ "$(grep -c '^write\|^pwrite64\|^writev' "$BATS_TEST_TMPDIR/trace")" -le 1000 ]
+}
