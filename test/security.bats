@@ -268,7 +268,9 @@ w(b"POST /cgi-bin/hello-static HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked
 for _ in range(64):
     w(b"100000\r\n" + b"b" * (1 << 20) + b"\r\n")
 w(b"0\r\n\r\n")' >"$BATS_TEST_TMPDIR/in"
-	cgiinetd -l none -d "$root" --chroot <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+	# (LeakSanitizer cannot work in a chroot without /proc: leaks unchecked)
+	ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 \
+		cgiinetd -l none -d "$root" --chroot <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
 	grep -q '^body=67108864 ' "$BATS_TEST_TMPDIR/out"
 	! grep -q '^body=.* fs=0x1021994$' "$BATS_TEST_TMPDIR/out"
 }
