@@ -1400,6 +1400,23 @@ mime_system_type(const char *ext)
 	return o ? mime_names + *o + strlen(ext) + 1 : NULL;
 }
 
+/* SimpleHTTPRequestHandler.extensions_map: what Python says for these
+ * whatever mime.types does (a .bz2 is no octet-stream there), the name's
+ * own case first, then lowered (so ".z" is not ".Z"). */
+static const char *
+python_type(const char *ext)
+{
+	static const struct { const char *ext, *type; } map[] = {
+		{ "gz", "application/gzip" }, { "Z", "application/octet-stream" },
+		{ "bz2", "application/x-bzip2" }, { "xz", "application/x-xz" },
+	};
+
+	for (size_t i = 0; i < LEN(map); i++)
+		if (!strcmp(ext, map[i].ext))
+			return map[i].type;
+	return NULL;
+}
+
 /* The type of a file name by its last extension, as Python's guess_type:
  * the extension as spelt, then in lower case; else octet-stream. */
 static const char *
@@ -1416,7 +1433,8 @@ mime_type(const char *name)
 	for (i = 0; ext[i]; i++)
 		lower[i] = (char)tolower((unsigned char)ext[i]);
 	lower[i] = '\0';
-	if ((type = mime_system_type(ext)) || (type = mime_system_type(lower)))
+	if ((type = python_type(ext)) || (type = python_type(lower)) ||
+	    (type = mime_system_type(ext)) || (type = mime_system_type(lower)))
 		return type;
 	for (i = 0; i < LEN(mime_fallback); i++)
 		if (!strcmp(lower, mime_fallback[i].ext))

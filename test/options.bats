@@ -336,6 +336,18 @@ files_root() {
 	[ "$(type_of "$CGIINETD" "$root" run.csh)" = "$want" ]
 }
 
+@test "Python's extensions_map wins over mime.types: .gz .bz2 .xz .Z (as spelt, then lowered)" {
+	local root
+	root=$(files_root a.gz b.bz2 c.xz d.Z e.tar.bz2 f.BZ2 g.GZ)
+	[ "$(type_of "$CGIINETD" "$root" a.gz)" = application/gzip ]
+	[ "$(type_of "$CGIINETD" "$root" b.bz2)" = application/x-bzip2 ]
+	[ "$(type_of "$CGIINETD" "$root" c.xz)" = application/x-xz ]
+	[ "$(type_of "$CGIINETD" "$root" d.Z)" = application/octet-stream ]
+	[ "$(type_of "$CGIINETD" "$root" e.tar.bz2)" = application/x-bzip2 ]
+	[ "$(type_of "$CGIINETD" "$root" f.BZ2)" = application/x-bzip2 ]
+	[ "$(type_of "$CGIINETD" "$root" g.GZ)" = application/gzip ]
+}
+
 @test "-l FILE that is a symlink is refused (O_NOFOLLOW): exit 2" {
 	ln -s "$BATS_TEST_TMPDIR/target" "$BATS_TEST_TMPDIR/log"
 	run cgiinetd -d "$WWW" -l "$BATS_TEST_TMPDIR/log" </dev/null
