@@ -164,6 +164,8 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 		*arg++ = '\0';
 	arg += strspn(arg, " \t");
 	arg[strcspn(arg, " \t")] = '\0';
+	snprintf(c->interp, sizeof(c->interp), "%s", interp);
+	snprintf(c->iarg, sizeof(c->iarg), "%s", arg);
 	base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
 	if (!*interp || !runnable(c, interp) ||
 	    (!strcmp(base, "env") && *arg && *arg != '-' && !strchr(arg, '=') &&
@@ -175,9 +177,9 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 }
 
 /* 404, 403 not a plain file, 403 not executable, 500 cannot start. The
- * script is opened beneath the root like any file, and what execve will
- * run ("./name" in its directory) must be that very file: a symlink that
- * leads out of the root is not a script here. */
+ * script is opened beneath the root like any file, and "./name" in its
+ * directory must be that very file: a symlink that leads out of the root
+ * is not a script here. The descriptor is kept: it is what runs. */
 static enum status
 check_script(struct request *r, const struct server *sv, struct cgi *c)
 {
@@ -210,8 +212,10 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 	} else {
 		s = check_format(r, sv, c, fd, readable);
 	}
-	if (fd >= 0)
+	if (s && fd >= 0)
 		close(fd);
+	else
+		c->filefd = fd;
 	return s;
 }
 
@@ -388,8 +392,8 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
  * only the pages written are ever touched. The worst case: the variables'
  * text (make_env's size, under 230 KB), their pointers (a few hundred, and
  * one for each TZ, LANG or LC_* cgiinetd itself was given), a query of
- * single-letter words as argv (4 K of them: 32 KB of pointers) and its
- * copy. */
+ * single-letter words as argv (4 K of them: 32 KB of pointers), its copy,
+ * and for a #! script the same pointers again, its interpreter's. */
 static _Alignas(max_align_t) char arena[384 << 10];
 static size_t arena_used;
 
@@ -508,6 +512,32 @@ make_argv(struct request *r, struct cgi *c)
 		c->argv[n++] = w;
 	}
 	c->argv[n] = NULL;
+	return S_NONE;
+}
+
+/* A #! script runs as the kernel would run it, its interpreter exec'd by
+ * us: "INTERP [ARG] ./name WORDS...". So what runs is the interpreter its
+ * checked line names, whatever "./name" has become since. */
+static enum status
+make_interp_argv(struct cgi *c)
+{
+	size_t n = 0, k = 0;
+	char *path;
+
+	if (!c->interp[0])
+		return S_NONE;
+	while (c->argv[n])
+		n++;
+	if (!(c->iargv = arena_take((n + 3) * sizeof(*c->iargv))) ||
+	    !(path = arena_take(strlen(c->name) + 3)))
+		return S_INTERNAL_ERROR;
+	sprintf(path, "./%s", c->name);
+	c->iargv[k++] = c->interp;
+	if (c->iarg[0])
+		c->iargv[k++] = c->iarg;
+	c->iargv[k++] = path;
+	for (size_t i = 1; i <= n; i++)		/* the words, and the NULL */
+		c->iargv[k++] = c->argv[i];
 	return S_NONE;
 }
 
@@ -709,7 +739,9 @@ read_body(struct request *r, const struct server *sv, struct cgi *c)
 static void
 cgi_init(struct cgi *c)
 {
-	c->cgifd = c->dirfd = c->body_fd = -1;
+	c->cgifd = c->dirfd = c->body_fd = c->filefd = -1;
+	c->interp[0] = c->iarg[0] = '\0';
+	c->iargv = NULL;
 	c->path_info = "";
 	c->nph = false;
 	c->argv = c->envp = NULL;
@@ -730,7 +762,7 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 		r->deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
 	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
 	    (s = read_body(r, sv, c)) || (s = make_argv(r, c)) ||
-	    (s = make_env(r, sv, c)))
+	    (s = make_interp_argv(c)) || (s = make_env(r, sv, c)))
 		return s;
 	return S_NONE;
 }
@@ -745,6 +777,8 @@ cgi_free(struct cgi *c)
 		close(c->cgifd);
 	if (c->body_fd >= 0)
 		close(c->body_fd);
+	if (c->filefd >= 0)
+		close(c->filefd);
 	cgi_init(c);
 }
 
@@ -909,7 +943,6 @@ struct child {
 	const struct cgi *c;
 	int in, out, err;		/* become its fds 0, 1 and 2 */
 	int error;			/* execve's errno, if it came back */
-	char path[NAME_MAX + 3];	/* "./name" in its directory */
 };
 
 /* The script as the supervisor sees it. */
@@ -948,15 +981,18 @@ alarm_left(const struct request *r)
  * uses are ever touched. */
 static _Alignas(16) char child_stack[64 << 10];
 
+/* Nothing past fd 2 may reach the script: all are closed at the exec (the
+ * one it is exec'd from, keep, too), the rest at once before Linux 5.11. */
 static void
-close_from_3(void)
+close_from_3(int keep)
 {
-	if (syscall(SYS_close_range, 3, ~0U, 0) < 0) {	/* before Linux 5.9 */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		struct rlimit rl;
 		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1 << 20) ?
 		          (int)rl.rlim_cur : 1 << 20;
 		for (int fd = 3; fd < max; fd++)
-			close(fd);
+			if (fd != keep)
+				close(fd);
 	}
 }
 
@@ -982,9 +1018,12 @@ child_main(void *arg)
 	for (int sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, zero, NULL, setsize);
-	close_from_3();
+	close_from_3(ch->c->filefd);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL, setsize);
-	execve(ch->path, ch->c->argv, ch->c->envp);
+	if (ch->c->iargv)	/* #!: the interpreter its line names */
+		execve(ch->c->interp, ch->c->iargv, ch->c->envp);
+	else			/* the very file checked, whatever its name is now */
+		syscall(SYS_execveat, ch->c->filefd, "", ch->c->argv, ch->c->envp, AT_EMPTY_PATH);
 	ch->error = errno;
 	_exit(127);
 }
@@ -1005,7 +1044,6 @@ start(struct request *r, struct run *run, const struct cgi *c)
 		return http_fail(r, S_INTERNAL_ERROR, "pipe: %s", strerror(errno));
 	ch.out = outp[1] >= 0 ? outp[1] : 1;
 	ch.err = errp[1];
-	snprintf(ch.path, sizeof(ch.path), "./%s", c->name);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);

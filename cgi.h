@@ -13,9 +13,12 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 	int cgifd;				/* the CGI directory it is in */
 	int dirfd;				/* its directory, beneath that */
 	int body_fd;				/* a de-chunked body's spool, -1: none */
+	int filefd;				/* the script as checked: what runs */
 	const char *path_info;			/* decoded, "" if none */
 	bool nph;
 	char **argv, **envp;			/* in cgi.c's arena */
+	char **iargv;				/* a #! script's: its interpreter's */
+	char interp[256], iarg[256];		/* its #! line, as the kernel splits it */
 	char name[NAME_MAX + 1];		/* its file name in that directory */
 	char rel[REQ_LINE_MAX + 2];		/* its path in the CGI directory */
 	char script_name[REQ_LINE_MAX + 2];	/* SCRIPT_NAME: its URL path */

@@ -308,3 +308,41 @@ w(b"1\r\nb\r\n" * 100000 + b"0\r\n\r\n")' >"$BATS_TEST_TMPDIR/in"
 	grep -qx "md5 $(head -c 100000 /dev/zero | tr '\0' b | md5sum | cut -d' ' -f1)" "$BATS_TEST_TMPDIR/out"
 	[ "$(grep -c '^write\|^pwrite64\|^writev' "$BATS_TEST_TMPDIR/trace")" -le 1000 ]
 }
+
+# race ROOT NAME: replace cgi-bin/NAME, as fast as renames go, by a symlink
+# to /usr/bin/id and back, while 1,000 requests run it: none may run id
+# (the build that exec'd "./NAME" ran id 448 and 262 times in 2,500).
+race() {
+	local root=$1 name=$2 flipper i ran=0
+	ln -s /usr/bin/id "$root/cgi-bin/.swap-link"
+	cp "$root/cgi-bin/$name" "$root/cgi-bin/.swap-real"
+	python3 -c 'import os, sys
+d, name = sys.argv[1], sys.argv[2]
+os.chdir(d)
+while True:
+    os.link(".swap-link", ".t1", follow_symlinks=False); os.rename(".t1", name)
+    os.link(".swap-real", ".t2"); os.rename(".t2", name)' "$root/cgi-bin" "$name" &
+	flipper=$!
+	printf 'GET /cgi-bin/%s HTTP/1.0\r\n\r\n' "$name" >"$BATS_TEST_TMPDIR/in"
+	for i in $(seq 1000); do
+		cgiinetd -l none -d "$root" <"$BATS_TEST_TMPDIR/in" 2>/dev/null | grep -q 'uid=' &&
+			ran=$((ran + 1))
+	done
+	kill "$flipper"
+	[ "$ran" -eq 0 ] || { echo "id ran $ran times of 1000"; return 1; }
+}
+
+@test "a program swapped for a symlink to /usr/bin/id after its checks: id never runs (1,000 races)" {
+	local root
+	root=$(scratch_root)
+	cc -o "$root/cgi-bin/prog" "$BATS_TEST_DIRNAME/cgi-hello.c"
+	race "$root" prog
+}
+
+@test "a #! script swapped for a symlink to /usr/bin/id after its checks: id never runs (1,000 races)" {
+	local root
+	root=$(scratch_root)
+	printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\nscript\\n"\n' >"$root/cgi-bin/short.sh"
+	chmod 755 "$root/cgi-bin/short.sh"
+	race "$root" short.sh
+}
