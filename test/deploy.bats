@@ -119,3 +119,20 @@ wait_port() {
 			{ echo "missing --$opt"; return 1; }
 	done
 }
+
+@test "build: without musl-gcc, make links with the system's libc and says so in one line" {
+	local d=$BATS_TEST_TMPDIR/src
+	mkdir "$d"
+	cp "$BATS_TEST_DIRNAME"/../{Makefile,*.c,*.h} "$d"/
+	rm -f "$d/mime.h"
+	run make -C "$d" MUSL_GCC= cgiinetd
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^cgiinetd: no musl-gcc, so linked dynamically')" -eq 1 ]
+	file "$d/cgiinetd" | grep -q 'dynamically linked'
+	command -v musl-gcc >/dev/null || skip "no musl-gcc for the static half"
+	run make -C "$d" cgiinetd	# musl arrives: every object again, none mixed
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"no musl-gcc"* ]]
+	file "$d/cgiinetd" | grep -q 'static-pie linked'
+	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | "$d/cgiinetd" -l none -d "$WWW" | grep -q '^HTTP/1.0 200 OK'
+}
