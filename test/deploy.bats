@@ -7,6 +7,8 @@ load helpers
 ROOT=$BATS_TEST_DIRNAME/..
 
 teardown() {
+	serve_stop
+	[ -z "${SITE:-}" ] || rm -rf "$SITE"
 	[ -z "${LAUNCHER_PID:-}" ] || { kill "$LAUNCHER_PID" 2>/dev/null; wait "$LAUNCHER_PID" 2>/dev/null; } || true
 }
 
@@ -135,4 +137,35 @@ wait_port() {
 	[[ "$output" != *"no musl-gcc"* ]]
 	file "$d/cgiinetd" | grep -q 'static-pie linked'
 	printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | "$d/cgiinetd" -l none -d "$WWW" | grep -q '^HTTP/1.0 200 OK'
+}
+
+@test "python: a tree served by python3 -m http.server --cgi answers the same under cgiinetd" {
+	[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import http.server; http.server.CGIHTTPRequestHandler' ||
+		skip "this Python has no CGIHTTPRequestHandler"
+	local d py cg u
+	# a tree nobody can reach by its absolute path, as Python opens a script
+	d=$(mktemp -d /tmp/cgiinetd-python.XXXXXX)
+	SITE=$d
+	mkdir -p "$d/cgi-bin" "$d/sub"
+	echo hello >"$d/hello.txt"
+	printf '#!/usr/bin/python3\nimport os, sys\nprint("Content-Type: text/plain")\nprint()\nprint("query=" + os.environ.get("QUERY_STRING", ""))\nprint("method=" + os.environ["REQUEST_METHOD"])\nprint("body=" + sys.stdin.read(int(os.environ.get("CONTENT_LENGTH") or 0)))\n' >"$d/cgi-bin/hello.py"
+	chmod -R a+rX "$d"
+	chmod 755 "$d/cgi-bin/hello.py"
+	free_port
+	py=$PORT
+	/usr/bin/python3 -m http.server --cgi "$py" --bind 127.0.0.1 --directory "$d" >/dev/null 2>&1 &
+	LAUNCHER_PID=$!
+	wait_port
+	# the README's one-line equivalent
+	serve -l none -d "$d"
+	cg=$PORT
+	for u in / /hello.txt /sub/ '/cgi-bin/hello.py?a=1' '/cgi-bin/hello.py?word'; do
+		[ "$(curl -sS "http://127.0.0.1:$py$u")" = "$(curl -sS "http://127.0.0.1:$cg$u")" ] ||
+			{ echo "differs: $u"; return 1; }
+	done
+	[ "$(curl -sS -d x=2 "http://127.0.0.1:$py/cgi-bin/hello.py")" = \
+	  "$(curl -sS -d x=2 "http://127.0.0.1:$cg/cgi-bin/hello.py")" ]
+	run curl -sS -d x=2 "http://127.0.0.1:$cg/cgi-bin/hello.py"
+	[ "$output" = $'query=\nmethod=POST\nbody=x=2' ] || { echo "got: $output"; return 1; }
+	serve_stop
 }
