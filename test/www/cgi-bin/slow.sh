@@ -1,0 +1,4 @@
+#!/bin/sh
+# Answers after two seconds (a request in flight, for the tests).
+sleep 2
+printf 'Content-Type: text/plain\r\n\r\nslow\n'
