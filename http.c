@@ -797,14 +797,69 @@ count_fields(const struct request *r, const char *name)
 	return n;
 }
 
-/* uri-host [ ":" port ]: reg-name, IPv4 or an IP-literal in brackets. */
+/* The inside of an IP-literal's brackets: an IPv6address, whose grammar
+ * (one "::" at most, h16 groups and their count, a trailing IPv4) is
+ * inet_pton's, or an IPvFuture: "v" HEXDIG "." then its own bytes. */
 static bool
-is_host(const char *h)
+is_ip_literal(const char *s, size_t n)
 {
-	for (; *h; h++)
-		if (!isalnum((unsigned char)*h) && !strchr("-._~!$&'()*+,;=:%[]", *h))
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	size_t hex;
+
+	if (n > 0 && (*s == 'v' || *s == 'V')) {
+		hex = strspn(s + 1, "0123456789abcdefABCDEF");
+		if (hex == 0 || hex + 2 >= n || s[hex + 1] != '.')
 			return false;
-	return true;
+		for (size_t i = hex + 2; i < n; i++)
+			if (!isalnum((unsigned char)s[i]) && !strchr("-._~!$&'()*+,;=:", s[i]))
+				return false;
+		return true;
+	}
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
+/* Where the reg-name at s ends (at ':' or the string's end), or NULL at a
+ * byte it may not hold: unreserved, pct-encoded, sub-delims. */
+static const char *
+reg_name_end(const char *s)
+{
+	while (*s && *s != ':') {
+		if (*s == '%' && http_hexval((unsigned char)s[1]) >= 0 &&
+		    http_hexval((unsigned char)s[2]) >= 0)
+			s += 3;
+		else if (isalnum((unsigned char)*s) || strchr("-._~!$&'()*+,;=", *s))
+			s++;
+		else
+			return NULL;
+	}
+	return s;
+}
+
+/* uri-host [ ":" port ] (RFC 3986 3.2.2-3.2.3): an IP-literal in brackets
+ * or a reg-name (an IPv4address is one); the port all digits, maybe none,
+ * but its colon there when need_port (CONNECT's authority-form). */
+static bool
+is_host(const char *h, bool need_port)
+{
+	const char *p, *e;
+
+	if (*h == '[') {
+		if (!(e = strchr(h, ']')) || !is_ip_literal(h + 1, (size_t)(e - h - 1)))
+			return false;
+		p = e + 1;
+	} else if (!(p = reg_name_end(h))) {
+		return false;
+	}
+	if (*p == ':')
+		p += 1 + strspn(p + 1, "0123456789");
+	else if (need_port)
+		return false;
+	return *p == '\0';
 }
 
 /* origin-form, or absolute-form whose authority then stands for Host. */
@@ -823,8 +878,9 @@ parse_target(struct request *r)
 	else
 		return S_BAD_REQUEST;
 	rest = t + skip + strcspn(t + skip, "/?");
-	if (rest == t + skip || memchr(t + skip, '@', (size_t)(rest - t - skip)))
-		return S_BAD_REQUEST;	/* no host, or userinfo */
+	if (rest == t + skip || t[skip] == ':' ||
+	    memchr(t + skip, '@', (size_t)(rest - t - skip)))
+		return S_BAD_REQUEST;	/* no host (RFC 9110 4.2.1), or userinfo */
 	/* Move the authority down to make room for its terminator. */
 	memmove(t, t + skip, (size_t)(rest - t - skip));
 	t[rest - t - skip] = '\0';
@@ -836,7 +892,7 @@ parse_target(struct request *r)
 		memmove(r->target + 1, rest, strlen(rest) + 1);
 		r->target[0] = '/';
 	}
-	return is_host(r->host) ? S_NONE : S_BAD_REQUEST;
+	return is_host(r->host, false) ? S_NONE : S_BAD_REQUEST;
 }
 
 static enum status
@@ -907,7 +963,7 @@ check_fields(struct request *r)
 		return S_BAD_REQUEST;
 	if (!r->host && hosts)
 		r->host = http_field(r, "Host");
-	if (r->host && !is_host(r->host))
+	if (r->host && !is_host(r->host, false))
 		return S_BAD_REQUEST;
 	if ((s = parse_content_length(r)) || (s = parse_transfer_coding(r)))
 		return s;

@@ -176,6 +176,44 @@ load helpers
 	transcript bad-host 1
 }
 
+@test "Host: a bracketed IPv6 literal with a port is valid" {
+	transcript host-ipv6-literal 0
+}
+
+@test "Host: IPv6 without brackets: 400 (RFC 3986 3.2.2)" {
+	transcript host-ipv6-unbracketed 1
+}
+
+@test "Host: a port that is not digits: 400 (RFC 3986 3.2.3)" {
+	transcript host-port-not-digits 1
+}
+
+@test "Host: two '::' in an IPv6 literal: 400" {
+	transcript host-ipv6-two-elisions 1
+}
+
+@test "absolute-form with a port that is not digits: 400" {
+	transcript absolute-form-bad-port 1
+}
+
+@test "Host: host [\":\" port] per RFC 3986 3.2.2-3.2.3, each shape" {
+	for h in example.com example.com:8080 example.com: '[::1]:8000' 127.0.0.1 \
+	         '[2001:db8::1]' '[::ffff:1.2.3.4]' '[v1.x:y]' 'a%41b' "a-b_c~d!\$&'()*+,;=e"; do
+		request "GET /hello.txt HTTP/1.1\\r\\nHost: $h\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 200 OK" ] || { echo "$h: $(status_line)"; return 1; }
+	done
+	for h in jsdh.sfdg.sdfg:asd 4714::abcd:8001 'extra[abcd::1]:98' a:1:2 '[1::2::3]' \
+	         '[::1' '[::1]x' '[::1]:8:9' '[12345::]' '[1:2:3:4:5:6:7:8:9]' '[::1.2.3]' \
+	         '[fe80::1%25eth0]' '[v1]' 'a%4' 'a%zz' 'a"b' 'a<b' 'a b' ':80x'; do
+		request "GET /hello.txt HTTP/1.1\\r\\nHost: $h\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$h: $(status_line)"; return 1; }
+	done
+	for a in 'localhost:80x' 'a:1:2' '4714::1' ':80' '[::1]:x'; do
+		request "GET http://$a/hello.txt HTTP/1.1\\r\\nHost: test\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$a: $(status_line)"; return 1; }
+	done
+}
+
 @test "HTTP/1.x: 400" {
 	transcript bad-version 1
 }
