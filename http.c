@@ -58,6 +58,7 @@ static const struct status_text status_text[] = {
 	{ 403, "Forbidden", "Request forbidden -- authorization will not help" },
 	{ 404, "Not Found", "Nothing matches the given URI" },
 	{ 408, "Request Timeout", "Request timed out; try again later" },
+	{ 412, "Precondition Failed", "Precondition in headers is false" },
 	{ 413, "Content Too Large", "Content is too large" },
 	{ 414, "URI Too Long", "URI is too long" },
 	{ 416, "Range Not Satisfiable", "Cannot satisfy request range" },
@@ -1553,24 +1554,49 @@ pick_gzip(const struct request *r, const struct server *sv, const char *name,
 	p->gzip = true;
 }
 
-/* If-None-Match (RFC 9110 13.1.2): "*" or the tag in the list; compared
- * weakly, so W/ is ignored. */
+/* Is the tag in this entity-tag list, or is the list "*"? Compared
+ * strongly (If-Match, RFC 9110 8.8.3.2), a weak W/ tag never matches;
+ * weakly (If-None-Match), W/ is ignored. */
 static bool
-etag_listed(const char *list, const char *etag)
+etag_in(const char *list, const char *etag, bool strong)
 {
 	size_t n = strlen(etag);
 
 	for (const char *p = list; *p;) {
+		bool weak;
+
 		p += strspn(p, " \t,");
 		if (*p == '*')
 			return true;
-		if (!strncmp(p, "W/", 2))
+		if ((weak = !strncmp(p, "W/", 2)))
 			p += 2;
-		if (!strncmp(p, etag, n) && (!p[n] || strchr(" \t,", p[n])))
+		if (!strncmp(p, etag, n) && (!p[n] || strchr(" \t,", p[n])) &&
+		    !(weak && strong))
 			return true;
 		p += strcspn(p, ",");
 	}
 	return false;
+}
+
+/* The same, over every field line of that name: several lines are one
+ * comma-joined list (RFC 9110 5.3). */
+static bool
+etag_listed(const struct request *r, const char *name, const char *etag,
+            bool strong)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcasecmp(r->fields[i].name, name) &&
+		    etag_in(r->fields[i].value, etag, strong))
+			return true;
+	return false;
+}
+
+/* 412? If-Match that lists neither "*" nor the current tag, strongly
+ * compared (RFC 9110 13.1.1): evaluated first (13.2.2). */
+static bool
+precondition_failed(const struct request *r, const struct rep *p)
+{
+	return http_field(r, "If-Match") && !etag_listed(r, "If-Match", p->etag, true);
 }
 
 /* 304? If-None-Match when there is one, else If-Modified-Since in any of
@@ -1581,11 +1607,10 @@ not_modified(const struct request *r, const struct rep *p)
 	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
 	                                     "%A, %d-%b-%y %H:%M:%S GMT",
 	                                     "%a %b %e %H:%M:%S %Y" };
-	const char *inm = http_field(r, "If-None-Match");
 	const char *ims = http_field(r, "If-Modified-Since");
 
-	if (inm)
-		return etag_listed(inm, p->etag);
+	if (http_field(r, "If-None-Match"))
+		return etag_listed(r, "If-None-Match", p->etag, false);
 	for (size_t i = 0; ims && i < LEN(forms); i++) {
 		struct tm tm = { 0 };
 		const char *e = strptime(ims, forms[i], &tm);
@@ -1706,7 +1731,9 @@ send_file(struct request *r, const struct server *sv, int fd,
 	etag(p.etag, &p.st);
 	http_date(p.st.st_mtime, p.modified);
 	range = byte_range(r, &p, &first, &last);
-	if (not_modified(r, &p)) {
+	if (precondition_failed(r, &p)) {
+		s = S_PRECONDITION_FAILED;
+	} else if (not_modified(r, &p)) {
 		s = send_not_modified(r, &p);
 	} else if (range == S_RANGE_NOT_SATISFIABLE) {
 		snprintf(r->extra_header, sizeof(r->extra_header),

@@ -84,6 +84,49 @@ teardown() {
 	[ "$(body)" = hello ]
 }
 
+@test "If-None-Match over two field lines is one list: 304 (RFC 9110 5.3)" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-None-Match: \"other\"\\r\\nIf-None-Match: $tag\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 304 Not Modified" ]
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-None-Match: \"other\"\\r\\nIf-None-Match: \"more\"\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+}
+
+@test "If-Match with another tag or a weak one: 412 (RFC 9110 13.1.1)" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	for im in '"foo"' "W/$tag" "\"x\", W/$tag"; do
+		request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: $im\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ] || { echo "$im: $(status_line)"; return 1; }
+		[ "$status" -eq 1 ]
+	done
+	request "HEAD /hello.txt HTTP/1.0\\r\\nIf-Match: \"foo\"\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	[ -z "$(body)" ]
+}
+
+@test "If-Match with *, the tag, or the tag on a second line: 200" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	for im in '*' "$tag" "\"x\", $tag" "\"x\"\\r\\nIf-Match: $tag"; do
+		request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: $im\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 200 OK" ] || { echo "$im: $(status_line)"; return 1; }
+		[ "$(body)" = hello ]
+	done
+}
+
+@test "If-Match is evaluated before If-None-Match and Range (RFC 9110 13.2.2)" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: \"foo\"\\r\\nIf-None-Match: $tag\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: \"foo\"\\r\\nRange: bytes=100-\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: $tag\\r\\nIf-None-Match: $tag\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 304 Not Modified" ]
+}
+
 @test "the ETag changes when the file does" {
 	local root before
 	root=$(scratch_root)

@@ -140,6 +140,10 @@ load helpers
 	transcript ims-with-inm 0
 }
 
+@test "If-Match that is not the current ETag: 412" {
+	transcript if-match-other 1
+}
+
 @test "Expect: 100-continue on a file: the file, no 100" {
 	transcript expect-continue-static 0
 }
