@@ -905,8 +905,11 @@ parse_content_length(struct request *r)
 
 		if (strcasecmp(r->fields[i].name, "Content-Length"))
 			continue;
-		if (!*v || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v))
+		if (!*v || strspn(v, "0123456789") != strlen(v))
 			return S_BAD_REQUEST;
+		v += strspn(v, "0");	/* any number of digits (RFC 9110 8.6) */
+		if (strlen(v) > 18)
+			return S_BAD_REQUEST;	/* beyond off_t */
 		for (; *v; v++)
 			n = n * 10 + (*v - '0');
 		if (r->content_length >= 0 && r->content_length != n)

@@ -342,6 +342,24 @@ load helpers
 	transcript cl-negative 1
 }
 
+@test "a Content-Length of 34 zeros is 0 (RFC 9110 8.6: any number of digits)" {
+	transcript cl-leading-zeros 0
+}
+
+@test "Content-Lengths compared by value: 0...03 and 3 agree, the body is 3 bytes" {
+	transcript cl-leading-zeros-body 0
+}
+
+@test "Content-Length: leading zeros still beyond off_t or differing: 400" {
+	for cl in '0001\\r\\nContent-Length: 2' '0000000000000000000000000000001000000000000000000' \
+	          '1000000000000000000' '00x'; do
+		request "GET /hello.txt HTTP/1.0\\r\\nContent-Length: $cl\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$cl: $(status_line)"; return 1; }
+	done
+	request 'GET /hello.txt HTTP/1.0\r\nContent-Length: 000999999999999999999\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+}
+
 @test "a Content-Length list: 400" {
 	transcript cl-list 1
 }
