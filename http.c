@@ -8,7 +8,8 @@
  * 6.1-6.3 (framing: TE+CL, differing CL and unknown codings rejected);
  * RFC 9110 5.6.7 (dates), 10.1.1 (Expect), 13.1.3 (If-Modified-Since).
  * Deliberately not: keep-alive and pipelining (one request per process),
- * OPTIONS *, CONNECT, trailers.
+ * OPTIONS and CONNECT (their asterisk- and authority-form targets are
+ * parsed, then 501), trailers.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -863,13 +864,29 @@ is_host(const char *h, bool need_port)
 	return *p == '\0';
 }
 
-/* origin-form, or absolute-form whose authority then stands for Host. */
+/* CONNECT's authority-form (RFC 9112 3.2.3): host ":" port, neither of
+ * them empty (RFC 9110 9.3.6). */
+static bool
+is_authority_form(const char *t)
+{
+	size_t n = strlen(t);
+
+	return n > 0 && *t != ':' && t[n - 1] != ':' && is_host(t, true);
+}
+
+/* origin-form, or absolute-form whose authority then stands for Host; the
+ * authority-form only for CONNECT and the asterisk-form only for OPTIONS
+ * (3.2.3, 3.2.4), both valid but then not implemented. */
 static enum status
 parse_target(struct request *r)
 {
 	char *t = r->target, *rest;
 	size_t skip;
 
+	if (!strcmp(r->method_name, "CONNECT"))
+		return is_authority_form(t) ? S_NONE : S_BAD_REQUEST;
+	if (!strcmp(t, "*"))
+		return strcmp(r->method_name, "OPTIONS") ? S_BAD_REQUEST : S_NONE;
 	if (*t == '/')
 		return S_NONE;
 	if (!strncasecmp(t, "http://", 7))

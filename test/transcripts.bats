@@ -472,6 +472,28 @@ load helpers
 	transcript expect-other 1
 }
 
+@test "OPTIONS *: a valid asterisk-form, 501 (RFC 9112 3.2.4, RFC 9110 9.1)" {
+	transcript options-asterisk 3
+}
+
+@test "CONNECT host:port: a valid authority-form, 501 (RFC 9112 3.2.3)" {
+	transcript connect-authority 3
+}
+
+@test "asterisk-form but for OPTIONS, authority-form but for CONNECT: 400" {
+	for line in 'POST * HTTP/1.0' 'HEAD * HTTP/1.0' 'CONNECT * HTTP/1.0' \
+	            'GET example.com:443 HTTP/1.0' 'OPTIONS example.com:443 HTTP/1.0' \
+	            'CONNECT / HTTP/1.0' 'CONNECT http://example.com/ HTTP/1.0' \
+	            'CONNECT example.com HTTP/1.0' 'CONNECT example.com: HTTP/1.0' \
+	            'CONNECT :443 HTTP/1.0' 'CONNECT u@example.com:443 HTTP/1.0' \
+	            'CONNECT example.com:443x HTTP/1.0' 'OPTIONS * HTTP/1.1'; do
+		request "$line\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$line: $(status_line)"; return 1; }
+	done
+	request 'CONNECT [::1]:443 HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 501 Not Implemented" ]
+}
+
 @test "PUT: 501 Unsupported method ('PUT')" {
 	transcript method-put 3
 }
