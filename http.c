@@ -1308,8 +1308,14 @@ open_at(const struct server *sv, int dirfd, const char *path, int flags,
 		           (sv->follow_symlinks ? 0 : RESOLVE_BENEATH),
 	};
 	const char *rel = path + strspn(path, "/");
+	int fd, tries = 0;
 
-	return (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how));
+	/* EAGAIN: a rename anywhere in the system while a ".." was resolved
+	 * beneath the root; openat2(2) says to try again (a few times). */
+	do
+		fd = (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN && ++tries < OPEN_TRIES_MAX);
+	return fd;
 }
 
 /* Open path (absolute in URL space) beneath the document root. */
