@@ -334,6 +334,7 @@ struct scan {
 	size_t pos;		/* bytes examined */
 	size_t start;		/* first byte of the request line */
 	size_t bol;		/* first byte of the current line */
+	size_t fields;		/* header lines complete */
 	bool started;		/* past the leading empty lines */
 	bool line_done;		/* the request line is complete */
 };
@@ -365,6 +366,7 @@ scan_head(struct scan *sc, const char *b, size_t len)
 		if (b[i - 1] == '\n' || (b[i - 1] == '\r' && b[i - 2] == '\n'))
 			return i + 1;
 		sc->bol = i + 1;
+		sc->fields++;
 	}
 	return 0;
 }
@@ -378,6 +380,8 @@ scan_limits(const struct scan *sc, size_t len)
 	if (!sc->line_done && sc->started && len - sc->start > REQ_LINE_MAX + 2)
 		return S_URI_TOO_LONG;
 	if (sc->line_done && len - sc->bol > HDR_LINE_MAX + 2)
+		return S_HEADERS_TOO_LARGE;
+	if (sc->fields > HDR_FIELDS_MAX)	/* at the 101st, as Python does */
 		return S_HEADERS_TOO_LARGE;
 	if (len >= HEAD_MAX)
 		return sc->line_done ? S_HEADERS_TOO_LARGE : S_URI_TOO_LONG;

@@ -464,6 +464,16 @@ load helpers
 	transcript too-many-fields 1
 }
 
+@test "101 header lines and no end of the head: 431, not 400" {
+	transcript too-many-fields-unended 1
+}
+
+@test "431 at the 101st header line, while the client still holds the head open (Python's test_too_many_headers)" {
+	{ cat "$CASES/too-many-fields-unended.in"; sleep 3; } |
+		cgiinetd -l none -d "$WWW" -t 1 >"$BATS_TEST_TMPDIR/raw" || true
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/raw")" = $'HTTP/1.0 431 Request Header Fields Too Large\r' ]
+}
+
 @test "a head over 64 KiB: 431" {
 	transcript head-too-large 1
 }
