@@ -670,15 +670,23 @@ is_tchar(unsigned char c)
 	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+/* How many bytes of a token (RFC 9110 5.6.2) begin s. */
+size_t
+http_token_len(const char *s)
+{
+	size_t n = 0;
+
+	while (is_tchar((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
 bool
 http_is_token(const char *s)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!is_tchar((unsigned char)*s))
-			return false;
-	return true;
+	size_t n = http_token_len(s);
+
+	return n > 0 && !s[n];
 }
 
 /* A field value's bytes: VCHAR, obs-text, SP and HTAB (RFC 9110 5.5). */
