@@ -6,7 +6,10 @@
  * as a line end), 3 (request line, origin- and absolute-form; Host rules of
  * 3.2), 5 (field syntax; obs-fold and whitespace before ':' rejected),
  * 6.1-6.3 (framing: TE+CL, differing CL and unknown codings rejected);
- * RFC 9110 5.6.7 (dates), 10.1.1 (Expect), 13.1.3 (If-Modified-Since).
+ * RFC 3986 3.2.2-3.2.3 (Host and the absolute-form authority);
+ * RFC 9110 5.3 (a list over several field lines), 5.6.7 (dates), 8.6
+ * (Content-Length of any number of digits), 10.1.1 (Expect), 13.1.1-13.1.3
+ * and 13.2.2 (If-Match, If-None-Match, If-Modified-Since, in that order).
  * Deliberately not: keep-alive and pipelining (one request per process),
  * OPTIONS and CONNECT (their asterisk- and authority-form targets are
  * parsed, then 501), trailers.
