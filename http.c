@@ -1597,11 +1597,12 @@ pick_gzip(const struct request *r, const struct server *sv, const char *name,
 
 /* Is the tag in this entity-tag list, or is the list "*"? Compared
  * strongly (If-Match, RFC 9110 8.8.3.2), a weak W/ tag never matches;
- * weakly (If-None-Match), W/ is ignored. */
+ * weakly (If-None-Match), W/ is ignored. With no tag (a listing has
+ * none), only "*" matches. */
 static bool
 etag_in(const char *list, const char *etag, bool strong)
 {
-	size_t n = strlen(etag);
+	size_t n = etag ? strlen(etag) : 0;
 
 	for (const char *p = list; *p;) {
 		bool weak;
@@ -1611,7 +1612,7 @@ etag_in(const char *list, const char *etag, bool strong)
 			return true;
 		if ((weak = !strncmp(p, "W/", 2)))
 			p += 2;
-		if (!strncmp(p, etag, n) && (!p[n] || strchr(" \t,", p[n])) &&
+		if (etag && !strncmp(p, etag, n) && (!p[n] || strchr(" \t,", p[n])) &&
 		    !(weak && strong))
 			return true;
 		p += strcspn(p, ",");
@@ -1635,9 +1636,9 @@ etag_listed(const struct request *r, const char *name, const char *etag,
 /* 412? If-Match that lists neither "*" nor the current tag, strongly
  * compared (RFC 9110 13.1.1): evaluated first (13.2.2). */
 static bool
-precondition_failed(const struct request *r, const struct rep *p)
+precondition_failed(const struct request *r, const char *etag)
 {
-	return http_field(r, "If-Match") && !etag_listed(r, "If-Match", p->etag, true);
+	return http_field(r, "If-Match") && !etag_listed(r, "If-Match", etag, true);
 }
 
 /* 304? If-None-Match when there is one, else If-Modified-Since in any of
@@ -1772,7 +1773,7 @@ send_file(struct request *r, const struct server *sv, int fd,
 	etag(p.etag, &p.st);
 	http_date(p.st.st_mtime, p.modified);
 	range = byte_range(r, &p, &first, &last);
-	if (precondition_failed(r, &p)) {
+	if (precondition_failed(r, p.etag)) {
 		s = S_PRECONDITION_FAILED;
 	} else if (not_modified(r, &p)) {
 		s = send_not_modified(r, &p);
@@ -2007,6 +2008,10 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 	if (!(e = read_entries(sv, r->path, dirfd, &n))) {
 		http_set_msg(r, "No permission to list directory");
 		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;
+	}
+	if (precondition_failed(r, NULL)) {
+		free_entries(e, n);
+		return S_PRECONDITION_FAILED;
 	}
 	listing_body(&count, r->path, e, n);
 	http_head_begin(h, r, S_OK, NULL);

@@ -116,6 +116,15 @@ teardown() {
 	done
 }
 
+@test "If-Match on a listing, which has no tag: * is 200, any tag 412; a 404 stays 404" {
+	request 'GET /list/ HTTP/1.0\r\nIf-Match: *\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	request 'GET /list/ HTTP/1.0\r\nIf-Match: "x"\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	request 'GET /nothing-here HTTP/1.0\r\nIf-Match: "x"\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+}
+
 @test "If-Match is evaluated before If-None-Match and Range (RFC 9110 13.2.2)" {
 	local tag
 	tag=$(etag_of /hello.txt)
