@@ -1542,16 +1542,13 @@ q_is_zero(const char *params)
 	return false;
 }
 
-/* Accept-Encoding allows gzip: named (or x-gzip) with q above 0, or not
- * named and "*" allowed (RFC 9110 12.5.3). */
-static bool
-accepts_gzip(const char *ae)
+/* One Accept-Encoding line: what it says of gzip (or x-gzip) and of "*",
+ * 1 allowed, 0 refused (q=0); a later element overrides an earlier. */
+static void
+gzip_in(const char *ae, int *gzip, int *star)
 {
 	char list[HDR_LINE_MAX + 1], *save = NULL;
-	int gzip = -1, star = 0;
 
-	if (!ae)
-		return false;
 	snprintf(list, sizeof(list), "%s", ae);
 	for (char *el = strtok_r(list, ",", &save); el; el = strtok_r(NULL, ",", &save)) {
 		size_t n;
@@ -1559,10 +1556,23 @@ accepts_gzip(const char *ae)
 		n = strcspn(el, " \t;");
 		if ((n == 4 && !strncasecmp(el, "gzip", 4)) ||
 		    (n == 6 && !strncasecmp(el, "x-gzip", 6)))
-			gzip = !q_is_zero(el + n);
+			*gzip = !q_is_zero(el + n);
 		else if (n == 1 && el[0] == '*')
-			star = !q_is_zero(el + n);
+			*star = !q_is_zero(el + n);
 	}
+}
+
+/* Accept-Encoding, over all its field lines (one list, RFC 9110 5.3),
+ * allows gzip: named with q above 0, or not named and "*" allowed
+ * (12.5.3). */
+static bool
+accepts_gzip(const struct request *r)
+{
+	int gzip = -1, star = 0;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcasecmp(r->fields[i].name, "Accept-Encoding"))
+			gzip_in(r->fields[i].value, &gzip, &star);
 	return gzip >= 0 ? gzip : star;
 }
 
@@ -1586,7 +1596,7 @@ pick_gzip(const struct request *r, const struct server *sv, const char *name,
 		return;
 	}
 	p->vary = true;
-	if (!accepts_gzip(http_field(r, "Accept-Encoding"))) {
+	if (!accepts_gzip(r)) {
 		close(fd);
 		return;
 	}

@@ -225,6 +225,13 @@ teardown() {
 	[ "$(header Content-Encoding)" = gzip ]
 }
 
+@test "gzip: Accept-Encoding over two field lines is one list (RFC 9110 5.3)" {
+	request 'GET /gz/page.html HTTP/1.0\r\nAccept-Encoding: identity\r\nAccept-Encoding: gzip\r\n\r\n'
+	[ "$(header Content-Encoding)" = gzip ]
+	request 'GET /gz/page.html HTTP/1.0\r\nAccept-Encoding: *\r\nAccept-Encoding: gzip;q=0\r\n\r\n'
+	[ -z "$(header Content-Encoding)" ]
+}
+
 @test "gzip: the .gz itself is a gzip file, not an encoding; a file with no sibling has no Vary" {
 	request 'GET /gz/page.html.gz HTTP/1.0\r\nAccept-Encoding: gzip\r\n\r\n'
 	[ "$(header Content-Type)" = application/gzip ]
