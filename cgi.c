@@ -546,7 +546,7 @@ rd_line(struct reader *rd, char *line, size_t cap)
 		c = rd->buf[rd->pos++];
 		if (c == '\n')
 			break;
-		if (c == '\0' || n + 1 >= cap)	/* a NUL would end the line early */
+		if (c == '\0' || n + 1 >= cap)	/* a NUL would cut the line */
 			return S_BAD_REQUEST;
 		line[n++] = c;
 	}

@@ -384,7 +384,7 @@ scan_limits(const struct scan *sc, size_t len)
 		return S_URI_TOO_LONG;
 	if (sc->line_done && len - sc->bol > HDR_LINE_MAX + 2)
 		return S_HEADERS_TOO_LARGE;
-	if (sc->fields > HDR_FIELDS_MAX)	/* at the 101st, as Python does */
+	if (sc->fields > HDR_FIELDS_MAX)	/* at the 101st, as Python */
 		return S_HEADERS_TOO_LARGE;
 	if (len >= HEAD_MAX)
 		return sc->line_done ? S_HEADERS_TOO_LARGE : S_URI_TOO_LONG;
@@ -814,6 +814,13 @@ count_fields(const struct request *r, const char *name)
 	return n;
 }
 
+/* RFC 3986's unreserved and sub-delims: a reg-name's bytes, but '%'. */
+static bool
+is_host_char(unsigned char c)
+{
+	return isalnum(c) || (c && strchr("-._~!$&'()*+,;=", c));
+}
+
 /* The inside of an IP-literal's brackets: an IPv6address, whose grammar
  * (one "::" at most, h16 groups and their count, a trailing IPv4) is
  * inet_pton's, or an IPvFuture: "v" HEXDIG "." then its own bytes. */
@@ -829,7 +836,7 @@ is_ip_literal(const char *s, size_t n)
 		if (hex == 0 || hex + 2 >= n || s[hex + 1] != '.')
 			return false;
 		for (size_t i = hex + 2; i < n; i++)
-			if (!isalnum((unsigned char)s[i]) && !strchr("-._~!$&'()*+,;=:", s[i]))
+			if (!is_host_char((unsigned char)s[i]) && s[i] != ':')
 				return false;
 		return true;
 	}
@@ -849,7 +856,7 @@ reg_name_end(const char *s)
 		if (*s == '%' && http_hexval((unsigned char)s[1]) >= 0 &&
 		    http_hexval((unsigned char)s[2]) >= 0)
 			s += 3;
-		else if (isalnum((unsigned char)*s) || strchr("-._~!$&'()*+,;=", *s))
+		else if (is_host_char((unsigned char)*s))
 			s++;
 		else
 			return NULL;
@@ -866,7 +873,8 @@ is_host(const char *h, bool need_port)
 	const char *p, *e;
 
 	if (*h == '[') {
-		if (!(e = strchr(h, ']')) || !is_ip_literal(h + 1, (size_t)(e - h - 1)))
+		e = strchr(h, ']');
+		if (!e || !is_ip_literal(h + 1, (size_t)(e - h - 1)))
 			return false;
 		p = e + 1;
 	} else if (!(p = reg_name_end(h))) {
@@ -900,8 +908,10 @@ parse_target(struct request *r)
 
 	if (!strcmp(r->method_name, "CONNECT"))
 		return is_authority_form(t) ? S_NONE : S_BAD_REQUEST;
-	if (!strcmp(t, "*"))
-		return strcmp(r->method_name, "OPTIONS") ? S_BAD_REQUEST : S_NONE;
+	if (!strcmp(t, "*")) {
+		bool options = !strcmp(r->method_name, "OPTIONS");
+		return options ? S_NONE : S_BAD_REQUEST;
+	}
 	if (*t == '/')
 		return S_NONE;
 	if (!strncasecmp(t, "http://", 7))
@@ -913,7 +923,7 @@ parse_target(struct request *r)
 	rest = t + skip + strcspn(t + skip, "/?");
 	if (rest == t + skip || t[skip] == ':' ||
 	    memchr(t + skip, '@', (size_t)(rest - t - skip)))
-		return S_BAD_REQUEST;	/* no host (RFC 9110 4.2.1), or userinfo */
+		return S_BAD_REQUEST;	/* no host (RFC 9110 4.2.1), userinfo */
 	/* Move the authority down to make room for its terminator. */
 	memmove(t, t + skip, (size_t)(rest - t - skip));
 	t[rest - t - skip] = '\0';
@@ -939,7 +949,7 @@ parse_content_length(struct request *r)
 			continue;
 		if (!*v || strspn(v, "0123456789") != strlen(v))
 			return S_BAD_REQUEST;
-		v += strspn(v, "0");	/* any number of digits (RFC 9110 8.6) */
+		v += strspn(v, "0");	/* any number of digits (9110 8.6) */
 		if (strlen(v) > 18)
 			return S_BAD_REQUEST;	/* beyond off_t */
 		for (; *v; v++)
@@ -1325,10 +1335,12 @@ open_at(const struct server *sv, int dirfd, const char *path, int flags,
 	const char *rel = path + strspn(path, "/");
 	int fd, tries = 0;
 
+	if (!*rel)
+		rel = ".";
 	/* EAGAIN: a rename anywhere in the system while a ".." was resolved
 	 * beneath the root; openat2(2) says to try again (a few times). */
 	do
-		fd = (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how));
+		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 	while (fd < 0 && errno == EAGAIN && ++tries < OPEN_TRIES_MAX);
 	return fd;
 }
@@ -1622,8 +1634,8 @@ etag_in(const char *list, const char *etag, bool strong)
 			return true;
 		if ((weak = !strncmp(p, "W/", 2)))
 			p += 2;
-		if (etag && !strncmp(p, etag, n) && (!p[n] || strchr(" \t,", p[n])) &&
-		    !(weak && strong))
+		if (etag && !strncmp(p, etag, n) &&
+		    (!p[n] || strchr(" \t,", p[n])) && !(weak && strong))
 			return true;
 		p += strcspn(p, ",");
 	}
@@ -1648,7 +1660,8 @@ etag_listed(const struct request *r, const char *name, const char *etag,
 static bool
 precondition_failed(const struct request *r, const char *etag)
 {
-	return http_field(r, "If-Match") && !etag_listed(r, "If-Match", etag, true);
+	return http_field(r, "If-Match") &&
+	       !etag_listed(r, "If-Match", etag, true);
 }
 
 /* 304? If-None-Match when there is one, else If-Modified-Since in any of

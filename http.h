@@ -26,7 +26,7 @@ enum {
 	STDERR_LOG_MAX = 65536,	/* a script's stderr logged a request; the rest counted */
 	LINGER_MS = 30000,	/* the lingering close, in all (nginx's lingering_time) */
 	LINGER_IDLE_MS = 5000,	/* and its wait for the client (lingering_timeout) */
-	OPEN_TRIES_MAX = 16,	/* openat2 calls when a rename races a ".." (EAGAIN) */
+	OPEN_TRIES_MAX = 16,	/* openat2 calls while renames race a ".." */
 };
 
 /* 0 is "no error, go on"; anything else is the HTTP status it means. */
