@@ -590,7 +590,7 @@ rd_line(struct reader *rd, char *line, size_t cap)
 		c = rd->buf[rd->pos++];
 		if (c == '\n')
 			break;
-		if (n + 1 >= cap)
+		if (c == '\0' || n + 1 >= cap)	/* a NUL would cut the line */
 			return S_BAD_REQUEST;
 		line[n++] = c;
 	}
@@ -637,14 +637,60 @@ rd_copy(struct reader *rd, off_t n, struct spool *sp)
 	return S_NONE;
 }
 
-/* chunk-size [ chunk-ext ] CRLF: 1 to 15 hex digits; extensions ignored. */
+/* The length of the token or quoted-string (RFC 9110 5.6.2, 5.6.4) that
+ * begins s, 0 if neither: no control byte but HTAB inside the quotes. */
+static size_t
+ext_value_len(const char *s)
+{
+	size_t i;
+
+	if (*s != '"')
+		return http_token_len(s);
+	for (i = 1; s[i] && s[i] != '"'; i++) {
+		unsigned char c;
+
+		if (s[i] == '\\' && s[i + 1])
+			i++;	/* a quoted-pair */
+		c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return 0;
+	}
+	return s[i] == '"' ? i + 1 : 0;
+}
+
+/* chunk-ext (RFC 9112 7.1.1): *( BWS ";" BWS name [ BWS "=" BWS value ] ),
+ * white space only around ';' and '='. None is understood: all dropped. */
+static bool
+is_chunk_ext(const char *p)
+{
+	size_t k;
+
+	while (*p) {
+		p += strspn(p, " \t");
+		if (*p++ != ';')
+			return false;
+		p += strspn(p, " \t");
+		if (!(k = http_token_len(p)))
+			return false;
+		p += k;
+		if (p[strspn(p, " \t")] != '=')
+			continue;
+		p += strspn(p, " \t") + 1;
+		p += strspn(p, " \t");
+		if (!(k = ext_value_len(p)))
+			return false;
+		p += k;
+	}
+	return true;
+}
+
+/* chunk-size [ chunk-ext ] CRLF: 1 to 15 hex digits. */
 static enum status
 chunk_size(const char *line, off_t *size)
 {
 	size_t n = strspn(line, "0123456789abcdefABCDEF");
 
-	if (n == 0 || n > 15 || (line[n] && line[n] != ';' && line[n] != ' ' &&
-	                         line[n] != '\t'))
+	if (n == 0 || n > 15 || !is_chunk_ext(line + n))
 		return S_BAD_REQUEST;
 	*size = (off_t)strtoll(line, NULL, 16);
 	return S_NONE;

@@ -6,9 +6,13 @@
  * as a line end), 3 (request line, origin- and absolute-form; Host rules of
  * 3.2), 5 (field syntax; obs-fold and whitespace before ':' rejected),
  * 6.1-6.3 (framing: TE+CL, differing CL and unknown codings rejected);
- * RFC 9110 5.6.7 (dates), 10.1.1 (Expect), 13.1.3 (If-Modified-Since).
+ * RFC 3986 3.2.2-3.2.3 (Host and the absolute-form authority);
+ * RFC 9110 5.3 (a list over several field lines), 5.6.7 (dates), 8.6
+ * (Content-Length of any number of digits), 10.1.1 (Expect), 13.1.1-13.1.3
+ * and 13.2.2 (If-Match, If-None-Match, If-Modified-Since, in that order).
  * Deliberately not: keep-alive and pipelining (one request per process),
- * OPTIONS *, CONNECT, trailers.
+ * OPTIONS and CONNECT (their asterisk- and authority-form targets are
+ * parsed, then 501), trailers.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -58,6 +62,7 @@ static const struct status_text status_text[] = {
 	{ 403, "Forbidden", "Request forbidden -- authorization will not help" },
 	{ 404, "Not Found", "Nothing matches the given URI" },
 	{ 408, "Request Timeout", "Request timed out; try again later" },
+	{ 412, "Precondition Failed", "Precondition in headers is false" },
 	{ 413, "Content Too Large", "Content is too large" },
 	{ 414, "URI Too Long", "URI is too long" },
 	{ 416, "Range Not Satisfiable", "Cannot satisfy request range" },
@@ -332,6 +337,7 @@ struct scan {
 	size_t pos;		/* bytes examined */
 	size_t start;		/* first byte of the request line */
 	size_t bol;		/* first byte of the current line */
+	size_t fields;		/* header lines complete */
 	bool started;		/* past the leading empty lines */
 	bool line_done;		/* the request line is complete */
 };
@@ -363,6 +369,7 @@ scan_head(struct scan *sc, const char *b, size_t len)
 		if (b[i - 1] == '\n' || (b[i - 1] == '\r' && b[i - 2] == '\n'))
 			return i + 1;
 		sc->bol = i + 1;
+		sc->fields++;
 	}
 	return 0;
 }
@@ -376,6 +383,8 @@ scan_limits(const struct scan *sc, size_t len)
 	if (!sc->line_done && sc->started && len - sc->start > REQ_LINE_MAX + 2)
 		return S_URI_TOO_LONG;
 	if (sc->line_done && len - sc->bol > HDR_LINE_MAX + 2)
+		return S_HEADERS_TOO_LARGE;
+	if (sc->fields > HDR_FIELDS_MAX)	/* at the 101st, as Python */
 		return S_HEADERS_TOO_LARGE;
 	if (len >= HEAD_MAX)
 		return sc->line_done ? S_HEADERS_TOO_LARGE : S_URI_TOO_LONG;
@@ -664,15 +673,23 @@ is_tchar(unsigned char c)
 	return isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
+/* How many bytes of a token (RFC 9110 5.6.2) begin s. */
+size_t
+http_token_len(const char *s)
+{
+	size_t n = 0;
+
+	while (is_tchar((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
 bool
 http_is_token(const char *s)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!is_tchar((unsigned char)*s))
-			return false;
-	return true;
+	size_t n = http_token_len(s);
+
+	return n > 0 && !s[n];
 }
 
 /* A field value's bytes: VCHAR, obs-text, SP and HTAB (RFC 9110 5.5). */
@@ -797,23 +814,104 @@ count_fields(const struct request *r, const char *name)
 	return n;
 }
 
-/* uri-host [ ":" port ]: reg-name, IPv4 or an IP-literal in brackets. */
+/* RFC 3986's unreserved and sub-delims: a reg-name's bytes, but '%'. */
 static bool
-is_host(const char *h)
+is_host_char(unsigned char c)
 {
-	for (; *h; h++)
-		if (!isalnum((unsigned char)*h) && !strchr("-._~!$&'()*+,;=:%[]", *h))
-			return false;
-	return true;
+	return isalnum(c) || (c && strchr("-._~!$&'()*+,;=", c));
 }
 
-/* origin-form, or absolute-form whose authority then stands for Host. */
+/* The inside of an IP-literal's brackets: an IPv6address, whose grammar
+ * (one "::" at most, h16 groups and their count, a trailing IPv4) is
+ * inet_pton's, or an IPvFuture: "v" HEXDIG "." then its own bytes. */
+static bool
+is_ip_literal(const char *s, size_t n)
+{
+	char buf[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+	size_t hex;
+
+	if (n > 0 && (*s == 'v' || *s == 'V')) {
+		hex = strspn(s + 1, "0123456789abcdefABCDEF");
+		if (hex == 0 || hex + 2 >= n || s[hex + 1] != '.')
+			return false;
+		for (size_t i = hex + 2; i < n; i++)
+			if (!is_host_char((unsigned char)s[i]) && s[i] != ':')
+				return false;
+		return true;
+	}
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return inet_pton(AF_INET6, buf, &a) == 1;
+}
+
+/* Where the reg-name at s ends (at ':' or the string's end), or NULL at a
+ * byte it may not hold: unreserved, pct-encoded, sub-delims. */
+static const char *
+reg_name_end(const char *s)
+{
+	while (*s && *s != ':') {
+		if (*s == '%' && http_hexval((unsigned char)s[1]) >= 0 &&
+		    http_hexval((unsigned char)s[2]) >= 0)
+			s += 3;
+		else if (is_host_char((unsigned char)*s))
+			s++;
+		else
+			return NULL;
+	}
+	return s;
+}
+
+/* uri-host [ ":" port ] (RFC 3986 3.2.2-3.2.3): an IP-literal in brackets
+ * or a reg-name (an IPv4address is one); the port all digits, maybe none,
+ * but its colon there when need_port (CONNECT's authority-form). */
+static bool
+is_host(const char *h, bool need_port)
+{
+	const char *p, *e;
+
+	if (*h == '[') {
+		e = strchr(h, ']');
+		if (!e || !is_ip_literal(h + 1, (size_t)(e - h - 1)))
+			return false;
+		p = e + 1;
+	} else if (!(p = reg_name_end(h))) {
+		return false;
+	}
+	if (*p == ':')
+		p += 1 + strspn(p + 1, "0123456789");
+	else if (need_port)
+		return false;
+	return *p == '\0';
+}
+
+/* CONNECT's authority-form (RFC 9112 3.2.3): host ":" port, neither of
+ * them empty (RFC 9110 9.3.6). */
+static bool
+is_authority_form(const char *t)
+{
+	size_t n = strlen(t);
+
+	return n > 0 && *t != ':' && t[n - 1] != ':' && is_host(t, true);
+}
+
+/* origin-form, or absolute-form whose authority then stands for Host; the
+ * authority-form only for CONNECT and the asterisk-form only for OPTIONS
+ * (3.2.3, 3.2.4), both valid but then not implemented. */
 static enum status
 parse_target(struct request *r)
 {
 	char *t = r->target, *rest;
 	size_t skip;
 
+	if (!strcmp(r->method_name, "CONNECT"))
+		return is_authority_form(t) ? S_NONE : S_BAD_REQUEST;
+	if (!strcmp(t, "*")) {
+		bool options = !strcmp(r->method_name, "OPTIONS");
+		return options ? S_NONE : S_BAD_REQUEST;
+	}
 	if (*t == '/')
 		return S_NONE;
 	if (!strncasecmp(t, "http://", 7))
@@ -823,8 +921,9 @@ parse_target(struct request *r)
 	else
 		return S_BAD_REQUEST;
 	rest = t + skip + strcspn(t + skip, "/?");
-	if (rest == t + skip || memchr(t + skip, '@', (size_t)(rest - t - skip)))
-		return S_BAD_REQUEST;	/* no host, or userinfo */
+	if (rest == t + skip || t[skip] == ':' ||
+	    memchr(t + skip, '@', (size_t)(rest - t - skip)))
+		return S_BAD_REQUEST;	/* no host (RFC 9110 4.2.1), userinfo */
 	/* Move the authority down to make room for its terminator. */
 	memmove(t, t + skip, (size_t)(rest - t - skip));
 	t[rest - t - skip] = '\0';
@@ -836,7 +935,7 @@ parse_target(struct request *r)
 		memmove(r->target + 1, rest, strlen(rest) + 1);
 		r->target[0] = '/';
 	}
-	return is_host(r->host) ? S_NONE : S_BAD_REQUEST;
+	return is_host(r->host, false) ? S_NONE : S_BAD_REQUEST;
 }
 
 static enum status
@@ -848,8 +947,11 @@ parse_content_length(struct request *r)
 
 		if (strcasecmp(r->fields[i].name, "Content-Length"))
 			continue;
-		if (!*v || strlen(v) > 18 || strspn(v, "0123456789") != strlen(v))
+		if (!*v || strspn(v, "0123456789") != strlen(v))
 			return S_BAD_REQUEST;
+		v += strspn(v, "0");	/* any number of digits (9110 8.6) */
+		if (strlen(v) > 18)
+			return S_BAD_REQUEST;	/* beyond off_t */
 		for (; *v; v++)
 			n = n * 10 + (*v - '0');
 		if (r->content_length >= 0 && r->content_length != n)
@@ -907,7 +1009,7 @@ check_fields(struct request *r)
 		return S_BAD_REQUEST;
 	if (!r->host && hosts)
 		r->host = http_field(r, "Host");
-	if (r->host && !is_host(r->host))
+	if (r->host && !is_host(r->host, false))
 		return S_BAD_REQUEST;
 	if ((s = parse_content_length(r)) || (s = parse_transfer_coding(r)))
 		return s;
@@ -1468,16 +1570,13 @@ q_is_zero(const char *params)
 	return false;
 }
 
-/* Accept-Encoding allows gzip: named (or x-gzip) with q above 0, or not
- * named and "*" allowed (RFC 9110 12.5.3). */
-static bool
-accepts_gzip(const char *ae)
+/* One Accept-Encoding line: what it says of gzip (or x-gzip) and of "*",
+ * 1 allowed, 0 refused (q=0); a later element overrides an earlier. */
+static void
+gzip_in(const char *ae, int *gzip, int *star)
 {
 	char list[HDR_LINE_MAX + 1], *save = NULL;
-	int gzip = -1, star = 0;
 
-	if (!ae)
-		return false;
 	snprintf(list, sizeof(list), "%s", ae);
 	for (char *el = strtok_r(list, ",", &save); el; el = strtok_r(NULL, ",", &save)) {
 		size_t n;
@@ -1485,10 +1584,23 @@ accepts_gzip(const char *ae)
 		n = strcspn(el, " \t;");
 		if ((n == 4 && !strncasecmp(el, "gzip", 4)) ||
 		    (n == 6 && !strncasecmp(el, "x-gzip", 6)))
-			gzip = !q_is_zero(el + n);
+			*gzip = !q_is_zero(el + n);
 		else if (n == 1 && el[0] == '*')
-			star = !q_is_zero(el + n);
+			*star = !q_is_zero(el + n);
 	}
+}
+
+/* Accept-Encoding, over all its field lines (one list, RFC 9110 5.3),
+ * allows gzip: named with q above 0, or not named and "*" allowed
+ * (12.5.3). */
+static bool
+accepts_gzip(const struct request *r)
+{
+	int gzip = -1, star = 0;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcasecmp(r->fields[i].name, "Accept-Encoding"))
+			gzip_in(r->fields[i].value, &gzip, &star);
 	return gzip >= 0 ? gzip : star;
 }
 
@@ -1512,7 +1624,7 @@ pick_gzip(const struct request *r, const struct server *sv, const char *name,
 		return;
 	}
 	p->vary = true;
-	if (!accepts_gzip(http_field(r, "Accept-Encoding"))) {
+	if (!accepts_gzip(r)) {
 		close(fd);
 		return;
 	}
@@ -1521,24 +1633,51 @@ pick_gzip(const struct request *r, const struct server *sv, const char *name,
 	p->gzip = true;
 }
 
-/* If-None-Match (RFC 9110 13.1.2): "*" or the tag in the list; compared
- * weakly, so W/ is ignored. */
+/* Is the tag in this entity-tag list, or is the list "*"? Compared
+ * strongly (If-Match, RFC 9110 8.8.3.2), a weak W/ tag never matches;
+ * weakly (If-None-Match), W/ is ignored. With no tag (a listing has
+ * none), only "*" matches. */
 static bool
-etag_listed(const char *list, const char *etag)
+etag_in(const char *list, const char *etag, bool strong)
 {
-	size_t n = strlen(etag);
+	size_t n = etag ? strlen(etag) : 0;
 
 	for (const char *p = list; *p;) {
+		bool weak;
+
 		p += strspn(p, " \t,");
 		if (*p == '*')
 			return true;
-		if (!strncmp(p, "W/", 2))
+		if ((weak = !strncmp(p, "W/", 2)))
 			p += 2;
-		if (!strncmp(p, etag, n) && (!p[n] || strchr(" \t,", p[n])))
+		if (etag && !strncmp(p, etag, n) &&
+		    (!p[n] || strchr(" \t,", p[n])) && !(weak && strong))
 			return true;
 		p += strcspn(p, ",");
 	}
 	return false;
+}
+
+/* The same, over every field line of that name: several lines are one
+ * comma-joined list (RFC 9110 5.3). */
+static bool
+etag_listed(const struct request *r, const char *name, const char *etag,
+            bool strong)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcasecmp(r->fields[i].name, name) &&
+		    etag_in(r->fields[i].value, etag, strong))
+			return true;
+	return false;
+}
+
+/* 412? If-Match that lists neither "*" nor the current tag, strongly
+ * compared (RFC 9110 13.1.1): evaluated first (13.2.2). */
+static bool
+precondition_failed(const struct request *r, const char *etag)
+{
+	return http_field(r, "If-Match") &&
+	       !etag_listed(r, "If-Match", etag, true);
 }
 
 /* 304? If-None-Match when there is one, else If-Modified-Since in any of
@@ -1549,11 +1688,10 @@ not_modified(const struct request *r, const struct rep *p)
 	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
 	                                     "%A, %d-%b-%y %H:%M:%S GMT",
 	                                     "%a %b %e %H:%M:%S %Y" };
-	const char *inm = http_field(r, "If-None-Match");
 	const char *ims = http_field(r, "If-Modified-Since");
 
-	if (inm)
-		return etag_listed(inm, p->etag);
+	if (http_field(r, "If-None-Match"))
+		return etag_listed(r, "If-None-Match", p->etag, false);
 	for (size_t i = 0; ims && i < LEN(forms); i++) {
 		struct tm tm = { 0 };
 		const char *e = strptime(ims, forms[i], &tm);
@@ -1674,7 +1812,9 @@ send_file(struct request *r, const struct server *sv, int fd,
 	etag(p.etag, &p.st);
 	http_date(p.st.st_mtime, p.modified);
 	range = byte_range(r, &p, &first, &last);
-	if (not_modified(r, &p)) {
+	if (precondition_failed(r, p.etag)) {
+		s = S_PRECONDITION_FAILED;
+	} else if (not_modified(r, &p)) {
 		s = send_not_modified(r, &p);
 	} else if (range == S_RANGE_NOT_SATISFIABLE) {
 		snprintf(r->extra_header, sizeof(r->extra_header),
@@ -1912,6 +2052,10 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 	if (!(e = read_entries(sv, r->path, dirfd, &n))) {
 		http_set_msg(r, "No permission to list directory");
 		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;
+	}
+	if (precondition_failed(r, NULL)) {
+		free_entries(e, n);
+		return S_PRECONDITION_FAILED;
 	}
 	listing_body(&count, r->path, e, n);
 	http_head_begin(h, r, S_OK, NULL);

@@ -44,6 +44,7 @@ enum status {
 	S_FORBIDDEN = 403,
 	S_NOT_FOUND = 404,
 	S_REQUEST_TIMEOUT = 408,
+	S_PRECONDITION_FAILED = 412,
 	S_CONTENT_TOO_LARGE = 413,
 	S_URI_TOO_LONG = 414,
 	S_RANGE_NOT_SATISFIABLE = 416,
@@ -151,6 +152,7 @@ bool http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t al
 enum status http_parse_head(struct request *r);
 enum status http_decode_path(struct request *r);
 const char *http_field(const struct request *r, const char *name);
+size_t http_token_len(const char *s);
 bool http_is_token(const char *s);
 enum status http_serve_static(struct request *r, const struct server *sv);
 void http_send_error(struct request *r, enum status s);

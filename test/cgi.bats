@@ -339,6 +339,22 @@ chunked() {
 	done
 }
 
+@test "chunk extensions: RFC 9112 7.1.1's grammar, BWS only around ';' and '='" {
+	local md5
+	md5="md5 $(printf hello | md5sum | cut -d' ' -f1)"
+	for ext in ';name=val' ' ;name' '\t; name = val' ';a;b=c' ';a="quoted \\" ;=\t val"' \
+	           ';a=""' ';a="\x80"' ';a=b ;c'; do
+		chunked body.sh "5${ext}\\r\\nhello\\r\\n0\\r\\n\\r\\n"
+		[ "$(printf '%s\n' "$output" | tail -n 1)" = "$md5" ] || { echo "$ext: $(status_line)"; return 1; }
+	done
+	for ext in ' ' '\t' ' x' '  \t' ';' '; ' ';a ' ';a=' ';a= ' ';a=b c' ';a="x' ';a="x\\"' \
+	           ';a\x01' ';a=b\x7f' ';a="\x01"' ';a="\\\x01"' '\x00;a' ';a\x00' ';\x0bx' \
+	           ';a=b;' ';"a"' ';a==b'; do
+		chunked body.sh "5${ext}\\r\\nhello\\r\\n0\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$ext: $(status_line)"; return 1; }
+	done
+}
+
 @test "chunked body with Expect: 100 Continue first, then the script" {
 	request 'POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n'
 	[ "$(printf '%s\n' "$output" | head -n 3)" = "$(printf 'HTTP/1.1 100 Continue\n\nHTTP/1.0 200 Script output follows')" ]

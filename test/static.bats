@@ -84,6 +84,58 @@ teardown() {
 	[ "$(body)" = hello ]
 }
 
+@test "If-None-Match over two field lines is one list: 304 (RFC 9110 5.3)" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-None-Match: \"other\"\\r\\nIf-None-Match: $tag\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 304 Not Modified" ]
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-None-Match: \"other\"\\r\\nIf-None-Match: \"more\"\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+}
+
+@test "If-Match with another tag or a weak one: 412 (RFC 9110 13.1.1)" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	for im in '"foo"' "W/$tag" "\"x\", W/$tag"; do
+		request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: $im\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ] || { echo "$im: $(status_line)"; return 1; }
+		[ "$status" -eq 1 ]
+	done
+	request "HEAD /hello.txt HTTP/1.0\\r\\nIf-Match: \"foo\"\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	[ -z "$(body)" ]
+}
+
+@test "If-Match with *, the tag, or the tag on a second line: 200" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	for im in '*' "$tag" "\"x\", $tag" "\"x\"\\r\\nIf-Match: $tag"; do
+		request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: $im\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 200 OK" ] || { echo "$im: $(status_line)"; return 1; }
+		[ "$(body)" = hello ]
+	done
+}
+
+@test "If-Match on a listing, which has no tag: * is 200, any tag 412; a 404 stays 404" {
+	request 'GET /list/ HTTP/1.0\r\nIf-Match: *\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	request 'GET /list/ HTTP/1.0\r\nIf-Match: "x"\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	request 'GET /nothing-here HTTP/1.0\r\nIf-Match: "x"\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+}
+
+@test "If-Match is evaluated before If-None-Match and Range (RFC 9110 13.2.2)" {
+	local tag
+	tag=$(etag_of /hello.txt)
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: \"foo\"\\r\\nIf-None-Match: $tag\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: \"foo\"\\r\\nRange: bytes=100-\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ]
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: $tag\\r\\nIf-None-Match: $tag\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 304 Not Modified" ]
+}
+
 @test "the ETag changes when the file does" {
 	local root before
 	root=$(scratch_root)
@@ -171,6 +223,13 @@ teardown() {
 	done
 	request 'GET /gz/page.html HTTP/1.0\r\nAccept-Encoding: *\r\n\r\n'
 	[ "$(header Content-Encoding)" = gzip ]
+}
+
+@test "gzip: Accept-Encoding over two field lines is one list (RFC 9110 5.3)" {
+	request 'GET /gz/page.html HTTP/1.0\r\nAccept-Encoding: identity\r\nAccept-Encoding: gzip\r\n\r\n'
+	[ "$(header Content-Encoding)" = gzip ]
+	request 'GET /gz/page.html HTTP/1.0\r\nAccept-Encoding: *\r\nAccept-Encoding: gzip;q=0\r\n\r\n'
+	[ -z "$(header Content-Encoding)" ]
 }
 
 @test "gzip: the .gz itself is a gzip file, not an encoding; a file with no sibling has no Vary" {

@@ -140,6 +140,10 @@ load helpers
 	transcript ims-with-inm 0
 }
 
+@test "If-Match that is not the current ETag: 412" {
+	transcript if-match-other 1
+}
+
 @test "Expect: 100-continue on a file: the file, no 100" {
 	transcript expect-continue-static 0
 }
@@ -174,6 +178,44 @@ load helpers
 
 @test "a Host with a slash: 400" {
 	transcript bad-host 1
+}
+
+@test "Host: a bracketed IPv6 literal with a port is valid" {
+	transcript host-ipv6-literal 0
+}
+
+@test "Host: IPv6 without brackets: 400 (RFC 3986 3.2.2)" {
+	transcript host-ipv6-unbracketed 1
+}
+
+@test "Host: a port that is not digits: 400 (RFC 3986 3.2.3)" {
+	transcript host-port-not-digits 1
+}
+
+@test "Host: two '::' in an IPv6 literal: 400" {
+	transcript host-ipv6-two-elisions 1
+}
+
+@test "absolute-form with a port that is not digits: 400" {
+	transcript absolute-form-bad-port 1
+}
+
+@test "Host: host [\":\" port] per RFC 3986 3.2.2-3.2.3, each shape" {
+	for h in example.com example.com:8080 example.com: '[::1]:8000' 127.0.0.1 \
+	         '[2001:db8::1]' '[::ffff:1.2.3.4]' '[v1.x:y]' 'a%41b' "a-b_c~d!\$&'()*+,;=e"; do
+		request "GET /hello.txt HTTP/1.1\\r\\nHost: $h\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 200 OK" ] || { echo "$h: $(status_line)"; return 1; }
+	done
+	for h in jsdh.sfdg.sdfg:asd 4714::abcd:8001 'extra[abcd::1]:98' a:1:2 '[1::2::3]' \
+	         '[::1' '[::1]x' '[::1]:8:9' '[12345::]' '[1:2:3:4:5:6:7:8:9]' '[::1.2.3]' \
+	         '[fe80::1%25eth0]' '[v1]' 'a%4' 'a%zz' 'a"b' 'a<b' 'a b' ':80x'; do
+		request "GET /hello.txt HTTP/1.1\\r\\nHost: $h\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$h: $(status_line)"; return 1; }
+	done
+	for a in 'localhost:80x' 'a:1:2' '4714::1' ':80' '[::1]:x'; do
+		request "GET http://$a/hello.txt HTTP/1.1\\r\\nHost: test\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$a: $(status_line)"; return 1; }
+	done
 }
 
 @test "HTTP/1.x: 400" {
@@ -300,6 +342,24 @@ load helpers
 	transcript cl-negative 1
 }
 
+@test "a Content-Length of 34 zeros is 0 (RFC 9110 8.6: any number of digits)" {
+	transcript cl-leading-zeros 0
+}
+
+@test "Content-Lengths compared by value: 0...03 and 3 agree, the body is 3 bytes" {
+	transcript cl-leading-zeros-body 0
+}
+
+@test "Content-Length: leading zeros still beyond off_t or differing: 400" {
+	for cl in '0001\\r\\nContent-Length: 2' '0000000000000000000000000000001000000000000000000' \
+	          '1000000000000000000' '00x'; do
+		request "GET /hello.txt HTTP/1.0\\r\\nContent-Length: $cl\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$cl: $(status_line)"; return 1; }
+	done
+	request 'GET /hello.txt HTTP/1.0\r\nContent-Length: 000999999999999999999\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+}
+
 @test "a Content-Length list: 400" {
 	transcript cl-list 1
 }
@@ -404,12 +464,44 @@ load helpers
 	transcript too-many-fields 1
 }
 
+@test "101 header lines and no end of the head: 431, not 400" {
+	transcript too-many-fields-unended 1
+}
+
+@test "431 at the 101st header line, while the client still holds the head open (Python's test_too_many_headers)" {
+	{ cat "$CASES/too-many-fields-unended.in"; sleep 3; } |
+		cgiinetd -l none -d "$WWW" -t 1 >"$BATS_TEST_TMPDIR/raw" || true
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/raw")" = $'HTTP/1.0 431 Request Header Fields Too Large\r' ]
+}
+
 @test "a head over 64 KiB: 431" {
 	transcript head-too-large 1
 }
 
 @test "an expectation other than 100-continue: 417" {
 	transcript expect-other 1
+}
+
+@test "OPTIONS *: a valid asterisk-form, 501 (RFC 9112 3.2.4, RFC 9110 9.1)" {
+	transcript options-asterisk 3
+}
+
+@test "CONNECT host:port: a valid authority-form, 501 (RFC 9112 3.2.3)" {
+	transcript connect-authority 3
+}
+
+@test "asterisk-form but for OPTIONS, authority-form but for CONNECT: 400" {
+	for line in 'POST * HTTP/1.0' 'HEAD * HTTP/1.0' 'CONNECT * HTTP/1.0' \
+	            'GET example.com:443 HTTP/1.0' 'OPTIONS example.com:443 HTTP/1.0' \
+	            'CONNECT / HTTP/1.0' 'CONNECT http://example.com/ HTTP/1.0' \
+	            'CONNECT example.com HTTP/1.0' 'CONNECT example.com: HTTP/1.0' \
+	            'CONNECT :443 HTTP/1.0' 'CONNECT u@example.com:443 HTTP/1.0' \
+	            'CONNECT example.com:443x HTTP/1.0' 'OPTIONS * HTTP/1.1'; do
+		request "$line\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 400 Bad Request" ] || { echo "$line: $(status_line)"; return 1; }
+	done
+	request 'CONNECT [::1]:443 HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 501 Not Implemented" ]
 }
 
 @test "PUT: 501 Unsupported method ('PUT')" {
