@@ -373,6 +373,9 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REMOTE_ADDR", r->peer_addr);
 	env_add(e, sv, "REMOTE_PORT", r->peer_port);
 	env_add(e, sv, "REMOTE_HOST", r->peer_addr);
+	env_add(e, sv, "SERVER_ADDR", r->local_addr);
+	env_add(e, sv, "REQUEST_SCHEME", sv->https || r->tls ? "https" : "http");
+	env_add(e, sv, "HTTPS", sv->https || r->tls ? "on" : NULL);
 	env_add(e, sv, "REDIRECT_STATUS", "200");	/* php-cgi's force_redirect */
 	env_add(e, sv, "CONTENT_TYPE", r->redirected ? NULL : http_field(r, "Content-Type"));
 	snprintf(buf, sizeof(buf), "%lld", (long long)r->content_length);

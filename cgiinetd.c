@@ -37,7 +37,8 @@
 #include "cgi.h"
 
 enum { OPT_CGI_TIMEOUT = 256, OPT_CHROOT, OPT_FOLLOW, OPT_NO_LISTING,
-       OPT_PASS_AUTH, OPT_MAX_BODY, OPT_DOTFILES, OPT_PROXY, OPT_HELP,
+       OPT_PASS_AUTH, OPT_MAX_BODY, OPT_DOTFILES, OPT_PROXY, OPT_HTTPS, OPT_CGI_EXT,
+       OPT_SCRIPT, OPT_HELP,
        OPT_VERSION };
 
 static const struct option long_options[] = {
@@ -55,6 +56,7 @@ static const struct option long_options[] = {
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 	{ "dotfiles", no_argument, NULL, OPT_DOTFILES },
 	{ "proxy-protocol", no_argument, NULL, OPT_PROXY },
+	{ "https", no_argument, NULL, OPT_HTTPS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -79,6 +81,7 @@ static const char usage_text[] =
 	"      --max-body BYTES  largest chunked request body spooled (1 GiB)\n"
 	"      --dotfiles        serve names beginning with '.'\n"
 	"      --proxy-protocol  a PROXY v1/v2 header first gives the client address\n"
+	"      --https           the launcher terminates TLS: scripts get HTTPS=on\n"
 	"      --help, --version\n";
 
 /* A bad command line: one line on stderr and exit 2; when standard output
@@ -205,6 +208,7 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 			break;
 		case OPT_DOTFILES: sv->dotfiles = true; break;
 		case OPT_PROXY: sv->proxy_protocol = true; break;
+		case OPT_HTTPS: sv->https = true; break;
 		/* on a connection, these are a configuration's mistake: no text
 		 * that is not HTTP goes to a client */
 		case OPT_HELP:

@@ -598,8 +598,29 @@ proxy_v1(struct request *r, long long deadline)
 	return S_NONE;
 }
 
+/* v2's TLVs (type, 16-bit length, value): whether PP2_TYPE_SSL (0x20) says
+ * the client came over TLS, PP2_CLIENT_SSL (0x01) in its first byte, the
+ * client field. Only the bytes kept are looked at: that field leads its
+ * TLV, whatever sub-TLVs (certificate names) follow it. */
+static bool
+proxy_v2_tls(const unsigned char *p, size_t len)
+{
+	enum { PP2_TYPE_SSL = 0x20, PP2_CLIENT_SSL = 0x01 };
+
+	while (len >= 3) {
+		size_t n = (size_t)p[1] << 8 | p[2];
+		if (p[0] == PP2_TYPE_SSL && len > 3 && n >= 1)
+			return p[3] & PP2_CLIENT_SSL;
+		if (n > len - 3)
+			break;
+		p += 3 + n;
+		len -= 3 + n;
+	}
+	return false;
+}
+
 /* v2: the 12-byte signature, version 2, LOCAL or PROXY, a family, a
- * length, the addresses (TLVs after them are skipped). */
+ * length, the addresses, then TLVs: of those only PP2_TYPE_SSL is read. */
 static enum status
 proxy_v2(struct request *r, const char *start, long long deadline)
 {
@@ -624,12 +645,19 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 			return s;
 		left -= k;
 	}
-	if ((h[12] & 0x0f) == 0 || h[13] == 0x00 || (h[13] >> 4) == 3)
-		return S_NONE;	/* LOCAL, UNSPEC, UNIX: the connection's own */
+	if ((h[12] & 0x0f) == 0 || h[13] == 0x00)
+		return S_NONE;	/* LOCAL, UNSPEC: the connection's own */
+	if ((h[13] >> 4) == 3) {	/* UNIX: its own addresses, the TLVs after them */
+		r->tls = len > 216 && proxy_v2_tls(h + 16 + 216, (len < PROXY_V2_MAX ?
+		                                   len : PROXY_V2_MAX) - 216);
+		return S_NONE;
+	}
 	family = (h[13] >> 4) == 1 ? AF_INET : (h[13] >> 4) == 2 ? AF_INET6 : 0;
 	alen = family == AF_INET ? 4 : 16;
 	if (!family || ((h[13] & 0x0f) != 1 && (h[13] & 0x0f) != 2) || len < 2 * alen + 4)
 		return S_BAD_REQUEST;
+	r->tls = proxy_v2_tls(h + 16 + 2 * alen + 4,
+	                      (len < PROXY_V2_MAX ? len : PROXY_V2_MAX) - (2 * alen + 4));
 	set_end(family, h + 16, (unsigned)h[16 + 2 * alen] << 8 | h[17 + 2 * alen],
 	        r->peer_addr, sizeof(r->peer_addr), r->peer_port, sizeof(r->peer_port));
 	set_end(family, h + 16 + alen, (unsigned)h[18 + 2 * alen] << 8 | h[19 + 2 * alen],

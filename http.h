@@ -74,6 +74,7 @@ struct server {
 	size_t nextra_env;
 	bool parse_headers, chroot, follow_symlinks, listing;
 	bool pass_auth, dotfiles, proxy_protocol;
+	bool https;			/* the launcher terminates TLS */
 	enum log_dest log;
 	const char *log_path;
 	int logfd;
@@ -101,6 +102,7 @@ struct request {
 	int out_flags;			/* fd 1's file status flags, blocking */
 	char peer_addr[64], peer_port[8];
 	char local_addr[64], local_port[8];
+	bool tls;			/* a PROXY v2 header says the client used TLS */
 	int timeout;			/* --timeout, for the client's silences */
 	long long deadline;		/* --cgi-timeout's end (monotonic ms), 0: none */
 	time_t now;
