@@ -51,10 +51,137 @@ cgi_dir_len(const struct server *sv, const char *path)
 	return best;
 }
 
+/* The --script whose URL the path is, or lies under (longest match). */
+static const struct script_alias *
+script_alias(const struct server *sv, const char *path)
+{
+	const struct script_alias *best = NULL;
+
+	for (size_t i = 0; i < sv->nscripts; i++) {
+		const struct script_alias *a = &sv->scripts[i];
+		if (!strncmp(path, a->url, a->len) && (!path[a->len] || path[a->len] == '/') &&
+		    (!best || a->len > best->len))
+			best = a;
+	}
+	return best;
+}
+
+/* --cgi-ext: the length of the path's first component that ends in a
+ * script's extension and is not a directory (a file, or nothing: a missing
+ * script); the rest is PATH_INFO. 0 if there is none. */
+static size_t
+ext_script_len(const struct server *sv, const char *path)
+{
+	const char *p = path;
+
+	if (!sv->nexts)
+		return 0;
+	while (*p == '/') {
+		size_t n = strcspn(p + 1, "/");
+		char prefix[REQ_LINE_MAX + 2];
+		int fd;
+
+		if (http_cgi_ext(sv, p + 1, n)) {
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)(p + 1 + n - path), path);
+			if ((fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
+				return (size_t)(p + 1 + n - path);
+			close(fd);
+		}
+		p += 1 + n;
+	}
+	return 0;
+}
+
 bool
 cgi_is_script(const struct server *sv, const char *path)
 {
-	return cgi_dir_len(sv, path) > 0;
+	return script_alias(sv, path) || cgi_dir_len(sv, path) > 0 ||
+	       ext_script_len(sv, path) > 0;
+}
+
+/* A directory's index.EXT (--cgi-ext), when it has no index.html or
+ * index.htm: the path becomes the script's. Whether it is one. */
+bool
+cgi_index(const struct server *sv, struct request *r)
+{
+	static const char *const static_index[] = { "index.html", "index.htm" };
+	size_t len = strlen(r->path);
+	char path[sizeof(r->path) + 16 + NAME_MAX];
+	struct stat st;
+	int fd;
+
+	if (!sv->nexts || r->path[len - 1] != '/')
+		return false;
+	for (size_t i = 0; i < sizeof(static_index) / sizeof(static_index[0]) + sv->nexts; i++) {
+		bool ext = i >= sizeof(static_index) / sizeof(static_index[0]);
+		const char *name = ext ? sv->exts[i - 2].ext : static_index[i];
+
+		snprintf(path, sizeof(path), "%s%s%s", r->path, ext ? "index" : "", name);
+		if ((fd = http_open_beneath(sv, path, O_PATH)) < 0)
+			continue;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		if (!ext || strlen(path) >= sizeof(r->path))
+			return false;	/* a static index comes first */
+		strcpy(r->path, path);
+		return true;
+	}
+	return false;
+}
+
+/* --script: the program named at start; SCRIPT_NAME its URL, the rest of
+ * the path PATH_INFO. It runs in the document root. */
+static enum status
+locate_alias(struct request *r, const struct server *sv, struct cgi *c,
+             const struct script_alias *a)
+{
+	const char *base = strrchr(a->prog.path, '/') + 1;
+
+	snprintf(c->script_name, sizeof(c->script_name), "%s", a->url);
+	snprintf(c->name, sizeof(c->name), "%s", base);
+	c->path_info = r->path + a->len;
+	c->prog = &a->prog;
+	c->dirfd = http_open_beneath(sv, "/", O_PATH | O_DIRECTORY);
+	return c->dirfd < 0 ? S_INTERNAL_ERROR : S_NONE;
+}
+
+/* --cgi-ext: the file path[0..n) is the script, in its own directory
+ * (which stands in for the CGI directory: the script is opened beneath
+ * it); the rest is PATH_INFO. */
+static enum status
+locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
+{
+	const char *slash = r->path + n;
+	const struct cgi_ext *x;
+
+	while (slash[-1] != '/')
+		slash--;
+	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)n, r->path);
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)(r->path + n - slash), slash);
+	snprintf(c->rel, sizeof(c->rel), "%s", c->name);
+	c->path_info = r->path + n;
+	c->nph = !strncmp(c->name, "nph-", 4);
+	x = http_cgi_ext(sv, c->name, strlen(c->name));
+	if (x && x->prog.path) {
+		c->prog = &x->prog;
+		c->prog_file = true;
+	}
+	if (r->path + n - slash > NAME_MAX ||
+	    (!sv->dotfiles && strstr(c->script_name, "/."))) {
+		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
+		return S_NOT_FOUND;
+	}
+	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(slash - r->path), r->path);
+	if ((c->cgifd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0 ||
+	    (c->dirfd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0) {
+		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
+		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
+	}
+	snprintf(c->rel, sizeof(c->rel), "%s", c->name);
+	return S_NONE;
 }
 
 /* Walk down the CGI directory's sub-directories as far as they go; the next
@@ -64,9 +191,15 @@ cgi_is_script(const struct server *sv, const char *path)
 static enum status
 locate(struct request *r, const struct server *sv, struct cgi *c)
 {
+	const struct script_alias *a = script_alias(sv, r->path);
 	size_t cgilen = cgi_dir_len(sv, r->path), n;
 	const char *start = r->path + cgilen + 1, *p = start;
 	int fd;
+
+	if (a)
+		return locate_alias(r, sv, c, a);
+	if (!cgilen)
+		return locate_ext(r, sv, c, ext_script_len(sv, r->path));
 
 	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)cgilen, r->path);
 	if ((c->cgifd = http_open_beneath(sv, c->script_name, O_PATH | O_DIRECTORY)) < 0) {
@@ -178,6 +311,22 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
  * script is opened beneath the root like any file, and what execve will
  * run ("./name" in its directory) must be that very file: a symlink that
  * leads out of the root is not a script here. */
+/* --script's program: opened at start; a #! one is exec'd by its path,
+ * which must still name that file, and its interpreter must start. */
+static enum status
+check_program(struct request *r, const struct server *sv, struct cgi *c)
+{
+	struct stat st, now;
+
+	if (!c->prog->shebang)
+		return S_NONE;	/* execveat from the descriptor: the kernel judges it */
+	if (fstat(c->prog->fd, &st) < 0 || stat(c->prog->path, &now) < 0 ||
+	    st.st_dev != now.st_dev || st.st_ino != now.st_ino)
+		return http_fail(r, S_INTERNAL_ERROR, "CGI program replaced since start ('%.200s')",
+		                 c->prog->path);
+	return check_format(r, sv, c, c->prog->fd, true);
+}
+
 static enum status
 check_script(struct request *r, const struct server *sv, struct cgi *c)
 {
@@ -185,6 +334,9 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 	bool readable = true;
 	enum status s;
 	int fd = -1;
+
+	if (c->prog && !c->prog_file)
+		return check_program(r, sv, c);
 
 	/* opened once: to read, or, for an execute-only file, only to look at */
 	if (c->name[0] &&
@@ -204,6 +356,9 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 	           run.st_ino != st.st_ino) {
 		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
 		s = S_NOT_FOUND;
+	} else if (c->prog_file) {	/* its program reads it: no x bit, no #! */
+		s = readable ? S_NONE : http_fail(r, S_FORBIDDEN,
+		    "CGI script is not readable ('%.200s')", c->script_name);
 	} else if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
 		http_set_msg(r, "CGI script is not executable ('%.200s')", c->script_name);
 		s = S_FORBIDDEN;
@@ -364,7 +519,7 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REQUEST_URI", buf);
 	env_add(e, sv, "SCRIPT_NAME", c->script_name);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->script_name);
-	env_add(e, sv, "SCRIPT_FILENAME", buf);
+	env_add(e, sv, "SCRIPT_FILENAME", c->prog && !c->prog_file ? c->prog->path : buf);
 	env_add(e, sv, "PATH_INFO", c->path_info);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->path_info);
 	env_add(e, sv, "PATH_TRANSLATED", *c->path_info ? buf : NULL);
@@ -483,6 +638,12 @@ make_argv(struct request *r, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	c->argv[0] = c->name;
 	c->argv[1] = NULL;
+	if (c->prog_file) {	/* PROG FILE, and no words: they are not the file's */
+		c->argv[0] = (char *)(uintptr_t)c->prog->path;
+		c->argv[1] = c->name;
+		c->argv[2] = NULL;
+		return S_NONE;
+	}
 	if (words == 1 && !(r->query && *r->query && !strchr(r->query, '=') &&
 	                    (r->method == M_GET || r->method == M_HEAD)))
 		return S_NONE;
@@ -670,6 +831,8 @@ cgi_init(struct cgi *c)
 {
 	c->cgifd = c->dirfd = c->body_fd = -1;
 	c->path_info = "";
+	c->prog = NULL;
+	c->prog_file = false;
 	c->nph = false;
 	c->argv = c->envp = NULL;
 	c->name[0] = c->rel[0] = c->script_name[0] = '\0';
@@ -907,16 +1070,36 @@ alarm_left(const struct request *r)
  * uses are ever touched. */
 static _Alignas(16) char child_stack[64 << 10];
 
+/* Every fd from 3 up but keep (a program to exec from, close-on-exec). */
 static void
-close_from_3(void)
+close_from_3(int keep)
 {
-	if (syscall(SYS_close_range, 3, ~0U, 0) < 0) {	/* before Linux 5.9 */
-		struct rlimit rl;
+	if ((keep > 3 && syscall(SYS_close_range, 3, keep - 1, 0) < 0) ||
+	    syscall(SYS_close_range, keep >= 3 ? keep + 1 : 3, ~0U, 0) < 0) {
+		struct rlimit rl;	/* before Linux 5.9 */
 		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1 << 20) ?
 		          (int)rl.rlim_cur : 1 << 20;
 		for (int fd = 3; fd < max; fd++)
-			close(fd);
+			if (fd != keep)
+				close(fd);
 	}
+}
+
+/* The script itself, or its program: an ELF program from the descriptor
+ * opened at start (it works in a chroot); a #! program by its path, since
+ * the kernel would hand the interpreter /dev/fd/N, which needs /proc and
+ * a descriptor left open in the script. */
+static void
+exec_script(const struct child *ch)
+{
+	const struct program *p = ch->c->prog;
+
+	if (!p)
+		execve(ch->path, ch->c->argv, ch->c->envp);
+	else if (p->shebang)
+		execve(p->path, ch->c->argv, ch->c->envp);
+	else
+		syscall(SYS_execveat, p->fd, "", ch->c->argv, ch->c->envp, AT_EMPTY_PATH);
 }
 
 /* The exec contract, in the child: fds 0-2 set and nothing else open;
@@ -941,9 +1124,9 @@ child_main(void *arg)
 	for (int sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, zero, NULL, setsize);
-	close_from_3();
+	close_from_3(ch->c->prog ? ch->c->prog->fd : -1);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL, setsize);
-	execve(ch->path, ch->c->argv, ch->c->envp);
+	exec_script(ch);
 	ch->error = errno;
 	_exit(127);
 }

@@ -14,6 +14,8 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 	int dirfd;				/* its directory, beneath that */
 	int body_fd;				/* a de-chunked body's spool, -1: none */
 	const char *path_info;			/* decoded, "" if none */
+	const struct program *prog;		/* --script's or --cgi-ext's, or NULL */
+	bool prog_file;				/* run as PROG FILE (--cgi-ext .EXT=PROG) */
 	bool nph;
 	char **argv, **envp;			/* in cgi.c's arena */
 	char name[NAME_MAX + 1];		/* its file name in that directory */
@@ -22,6 +24,7 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 };
 
 bool cgi_is_script(const struct server *sv, const char *path);
+bool cgi_index(const struct server *sv, struct request *r);
 enum status cgi_prepare(struct request *r, const struct server *sv, struct cgi *c);
 enum status cgi_run(struct request *r, const struct server *sv, struct cgi *c);
 void cgi_free(struct cgi *c);

@@ -1342,6 +1342,29 @@ under_cgi_dir(const struct server *sv, const char *path)
 	return false;
 }
 
+/* The --cgi-ext that the name name[0..n) ends in (case-insensitively, as
+ * Apache's AddHandler), with something before it; NULL if none. */
+const struct cgi_ext *
+http_cgi_ext(const struct server *sv, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sv->nexts; i++) {
+		const struct cgi_ext *x = &sv->exts[i];
+		if (n > x->len && !strncasecmp(name + n - x->len, x->ext, x->len))
+			return x;
+	}
+	return NULL;
+}
+
+/* Whether the last component of path is a --cgi-ext script's name: its
+ * source is never served. */
+static bool
+is_ext_script(const struct server *sv, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	return http_cgi_ext(sv, base, strlen(base)) != NULL;
+}
+
 /* Where an opened file really is, as a path beneath the root, from the
  * kernel's own record of it; false when that cannot be had (no /proc, as
  * in a chroot) or it lies outside the root (--follow-symlinks). */
@@ -1372,7 +1395,7 @@ static int open_in_checked(const struct server *sv, const char *path, int flags)
 static int
 open_static(const struct server *sv, const char *path, int flags)
 {
-	if (is_hidden(sv, path) || under_cgi_dir(sv, path))
+	if (is_hidden(sv, path) || under_cgi_dir(sv, path) || is_ext_script(sv, path))
 		return errno = ENOENT, -1;
 	return open_in_checked(sv, path, flags);
 }
@@ -1388,7 +1411,8 @@ open_through_symlinks(const struct server *sv, const char *path, int flags)
 	if ((fd = http_open_beneath(sv, path, flags)) < 0)
 		return -1;
 	if (real_path(sv, fd, real, sizeof(real)) ?
-	    !is_hidden(sv, real) && !under_cgi_dir(sv, real) : sv->follow_symlinks)
+	    !is_hidden(sv, real) && !under_cgi_dir(sv, real) &&
+	    !is_ext_script(sv, real) : sv->follow_symlinks)
 		return fd;
 	close(fd);
 	return errno = ENOENT, -1;
