@@ -10,6 +10,7 @@ PHP=$APPS/php
 
 teardown() {
 	serve_stop
+	[ -z "${GITROOT:-}" ] || rm -rf "$GITROOT"
 }
 
 php() {
@@ -121,4 +122,98 @@ php() {
 		run cgiinetd -l none --script "$a" </dev/null
 		[ "$status" -eq 2 ]
 	done
+}
+
+# A bare repository with one commit, owned by the account scripts run as
+# (nobody, when the tests run as root: git refuses another's repository,
+# and a push writes into it), in a directory that account can reach (bats'
+# own is private); sets $GITROOT.
+git_repo() {
+	local work=$BATS_TEST_TMPDIR/work
+	GITROOT=$(mktemp -d /tmp/cgiinetd-git.XXXXXX)
+	chmod 755 "$GITROOT"
+	mkdir -p "$work"
+	git -C "$work" init -q -b main
+	echo "first" >"$work/README"
+	git -C "$work" add README
+	git -C "$work" -c user.name=T -c user.email=t@example.org commit -q -m first
+	git clone -q --bare "$work" "$GITROOT/repo.git"
+	git -C "$GITROOT/repo.git" config http.receivepack true
+	if running_as_root; then
+		chown -R nobody "$GITROOT"
+	fi
+	chmod -R a+rX "$GITROOT"
+}
+
+git_serve() {
+	serve -l "$BATS_TEST_TMPDIR/log" -d "$WWW" -P \
+		--script /git=/usr/lib/git-core/git-http-backend \
+		-e GIT_PROJECT_ROOT="$GITROOT" -e GIT_HTTP_EXPORT_ALL=1 "$@"
+}
+
+@test "git: --script /git=git-http-backend: clone, then a push (chunked) with http.receivepack" {
+	[ -x /usr/lib/git-core/git-http-backend ] || skip "no git-http-backend"
+	git_repo
+	git_serve
+	git clone -q "http://127.0.0.1:$PORT/git/repo.git" "$BATS_TEST_TMPDIR/clone"
+	[ "$(cat "$BATS_TEST_TMPDIR/clone/README")" = first ]
+	# 2 MiB of noise: past http.postBuffer (1 MiB), so git sends it chunked
+	head -c 2097152 /dev/urandom >"$BATS_TEST_TMPDIR/clone/blob"
+	git -C "$BATS_TEST_TMPDIR/clone" add blob
+	git -C "$BATS_TEST_TMPDIR/clone" -c user.name=T -c user.email=t@example.org \
+		commit -q -m second
+	GIT_TRACE_CURL_NO_DATA=1 GIT_TRACE_CURL="$BATS_TEST_TMPDIR/curl.trace" \
+		git -C "$BATS_TEST_TMPDIR/clone" push -q origin main
+	grep -qi 'Transfer-Encoding: chunked' "$BATS_TEST_TMPDIR/curl.trace"
+	[ "$(git -c safe.directory="*" -C "$GITROOT/repo.git" log --format=%s main)" = "$(printf 'second\nfirst')" ]
+	# and a fresh clone sees the pushed blob whole
+	git clone -q "http://127.0.0.1:$PORT/git/repo.git" "$BATS_TEST_TMPDIR/again"
+	cmp "$BATS_TEST_TMPDIR/clone/blob" "$BATS_TEST_TMPDIR/again/blob"
+	grep -q '"POST /git/repo.git/git-receive-pack HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "git: a missing repository fails with git's 'not found' (404 through -P)" {
+	[ -x /usr/lib/git-core/git-http-backend ] || skip "no git-http-backend"
+	git_repo
+	git_serve
+	run git clone -q "http://127.0.0.1:$PORT/git/nope.git" "$BATS_TEST_TMPDIR/nope"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"repository 'http://127.0.0.1:$PORT/git/nope.git/' not found"* ]]
+	grep -q '"GET /git/nope.git/info/refs?service=git-upload-pack HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "--script: the program outside the root gets SCRIPT_NAME, PATH_INFO; / for every path" {
+	request 'GET /env/a/b?x=1 HTTP/1.0\r\n\r\n' --script /env/="$WWW/cgi-bin/env.sh"
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nSCRIPT_NAME=/env\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/a/b\n'* ]]
+	[[ "$output" == *$'\nSCRIPT_FILENAME='"$WWW/cgi-bin/env.sh"$'\n'* ]]
+	# the URL itself; a longer name is not under it
+	request 'GET /env HTTP/1.0\r\n\r\n' --script /env="$WWW/cgi-bin/env.sh"
+	[[ "$output" == *$'\nPATH_INFO=\n'* ]]
+	request 'GET /envx HTTP/1.0\r\n\r\n' --script /env="$WWW/cgi-bin/env.sh"
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	# it wins over a CGI directory, and POST reaches it
+	request 'POST /cgi-bin/body.sh HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi' \
+		--script /cgi-bin="$WWW/cgi-bin/env.sh"
+	[[ "$output" == *$'\nSCRIPT_NAME=/cgi-bin\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/body.sh\n'* ]]
+	request 'GET /any/thing HTTP/1.0\r\n\r\n' --script /="$WWW/cgi-bin/env.sh"
+	[[ "$output" == *$'\nSCRIPT_NAME=\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/any/thing\n'* ]]
+}
+
+@test "--script under --chroot: a binary outside the root runs from its descriptor; a #! program is refused" {
+	running_as_root || skip "needs root"
+	local root prog=$BATS_TEST_TMPDIR/bin/hello-static
+	root=$(scratch_root)
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cc -static -o "$prog" "$BATS_TEST_DIRNAME/cgi-hello.c" 2>/dev/null || skip "no static libc"
+	chmod 755 "$BATS_TEST_TMPDIR/bin" "$prog"
+	request 'GET /hello?q HTTP/1.0\r\n\r\n' -d "$root" --chroot --script /hello="$prog"
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *"compiled: argc=2 query=q"* ]]
+	run cgiinetd -l none -d "$root" --chroot --script /env="$WWW/cgi-bin/env.sh" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"is a #! script: under --chroot"* ]]
 }
