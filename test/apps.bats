@@ -217,3 +217,47 @@ git_serve() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"is a #! script: under --chroot"* ]]
 }
+
+@test "wsgi: wsgiref's CGIHandler under -P over a socket: a 302, a 404, a 1 MiB POST" {
+	serve -l none -d "$WWW" -P --script /app="$APPS/wsgi/app.py"
+	run curl -s "http://127.0.0.1:$PORT/app"
+	[ "$output" = "$(printf 'app http://127.0.0.1:%s/app\nrequest http://127.0.0.1:%s/app' "$PORT" "$PORT")" ]
+	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT/app/go"
+	[ "$output" = "302 http://127.0.0.1:$PORT/app/there" ]
+	run curl -s -w ' %{http_code}' "http://127.0.0.1:$PORT/app/nothing"
+	[ "$output" = "no such page
+ 404" ]
+	head -c 1048576 /dev/urandom >"$BATS_TEST_TMPDIR/body"
+	run curl -s --data-binary @"$BATS_TEST_TMPDIR/body" "http://127.0.0.1:$PORT/app/upload"
+	[ "$output" = "got 1048576 md5 $(md5sum <"$BATS_TEST_TMPDIR/body" | cut -d' ' -f1)" ]
+}
+
+@test "wsgi: behind a PROXY v2 header with the SSL flag, and with --https, the app builds https:// URLs" {
+	local sig='\r\n\r\n\x00\r\nQUIT\n'
+	request "$sig"'\x21\x11\x00\x14\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x01\xbb\x20\x00\x05\x01\x00\x00\x00\x00GET /app HTTP/1.1\r\nHost: www.example.org\r\n\r\n' \
+		-P --proxy-protocol --script /app="$APPS/wsgi/app.py"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\napp https://www.example.org/app\n'* ]]
+	request 'GET /app/go HTTP/1.1\r\nHost: www.example.org\r\n\r\n' -P --https \
+		--script /app="$APPS/wsgi/app.py"
+	[[ "$output" == *$'\nLocation: https://www.example.org/app/there\n'* ]]
+	request 'GET /app/go HTTP/1.1\r\nHost: www.example.org\r\n\r\n' -P \
+		--script /app="$APPS/wsgi/app.py"
+	[[ "$output" == *$'\nLocation: http://www.example.org/app/there\n'* ]]
+}
+
+@test "perl: a CGI.pm script through --cgi-ext .pl under -P: its form, the POST, redirect()" {
+	perl -MCGI -e 1 2>/dev/null || skip "no CGI.pm"
+	request 'GET /perl/form.pl HTTP/1.0\r\n\r\n' -d "$APPS" -P --cgi-ext .pl
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *'<form method="post"'* ]]
+	[[ "$output" == *'name="name"'* ]]
+	request 'POST /perl/form.pl HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n\r\nname=Perl!' \
+		-d "$APPS" -P --cgi-ext .pl
+	[[ "$output" == *$'\nhello Perl!' ]]
+	request 'GET /perl/form.pl?go=1 HTTP/1.0\r\n\r\n' -d "$APPS" -P --cgi-ext .pl
+	[ "$(status_line)" = "HTTP/1.0 302 Found" ]
+	[[ "$output" == *$'\nLocation: http://example.org/perl-done\n'* ]]
+	# its source is never served
+	[[ "$output" != *"use CGI"* ]]
+}
