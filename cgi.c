@@ -157,6 +157,8 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 	const char *slash = r->path + n;
 	const struct cgi_ext *x;
 
+	if (n == 0)	/* changed since cgi_is_script looked */
+		return http_fail(r, S_NOT_FOUND, "No such CGI script ('%.200s')", r->path);
 	while (slash[-1] != '/')
 		slash--;
 	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)n, r->path);
