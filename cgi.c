@@ -105,6 +105,7 @@ bool
 cgi_index(const struct server *sv, struct request *r)
 {
 	static const char *const static_index[] = { "index.html", "index.htm" };
+	enum { NSTATIC = sizeof(static_index) / sizeof(static_index[0]) };
 	size_t len = strlen(r->path);
 	char path[sizeof(r->path) + 16 + NAME_MAX];
 	struct stat st;
@@ -112,9 +113,9 @@ cgi_index(const struct server *sv, struct request *r)
 
 	if (!sv->nexts || r->path[len - 1] != '/')
 		return false;
-	for (size_t i = 0; i < sizeof(static_index) / sizeof(static_index[0]) + sv->nexts; i++) {
-		bool ext = i >= sizeof(static_index) / sizeof(static_index[0]);
-		const char *name = ext ? sv->exts[i - 2].ext : static_index[i];
+	for (size_t i = 0; i < NSTATIC + sv->nexts; i++) {
+		bool ext = i >= NSTATIC;
+		const char *name = ext ? sv->exts[i - NSTATIC].ext : static_index[i];
 
 		snprintf(path, sizeof(path), "%s%s%s", r->path, ext ? "index" : "", name);
 		if ((fd = http_open_beneath(sv, path, O_PATH)) < 0)
@@ -163,7 +164,6 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 		slash--;
 	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)n, r->path);
 	snprintf(c->name, sizeof(c->name), "%.*s", (int)(r->path + n - slash), slash);
-	snprintf(c->rel, sizeof(c->rel), "%s", c->name);
 	c->path_info = r->path + n;
 	c->nph = !strncmp(c->name, "nph-", 4);
 	x = http_cgi_ext(sv, c->name, strlen(c->name));

@@ -148,3 +148,24 @@ wait_port() {
 			{ echo "missing --$opt"; return 1; }
 	done
 }
+
+@test "socat OPENSSL-LISTEN with --https: TLS terminated by the launcher, scripts see https" {
+	command -v socat >/dev/null || skip "no socat"
+	command -v openssl >/dev/null || skip "no openssl"
+	local pem=$BATS_TEST_TMPDIR/cert.pem i=0
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
+		-keyout "$pem" -out "$pem" 2>/dev/null
+	free_port
+	socat "OPENSSL-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork,cert=$pem,verify=0" \
+		"EXEC:$CGIINETD -l none --https -d $WWW" 2>/dev/null &
+	LAUNCHER_PID=$!
+	until curl -sk -o /dev/null "https://127.0.0.1:$PORT/hello.txt" || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	curl -sSk "https://127.0.0.1:$PORT/cgi-bin/env.sh" >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'HTTPS=on' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'REQUEST_SCHEME=https' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'SERVER_ADDR=127.0.0.1' "$BATS_TEST_TMPDIR/out"
+	grep -qx "SERVER_PORT=$PORT" "$BATS_TEST_TMPDIR/out"
+}
