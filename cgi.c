@@ -59,8 +59,9 @@ script_alias(const struct server *sv, const char *path)
 
 	for (size_t i = 0; i < sv->nscripts; i++) {
 		const struct script_alias *a = &sv->scripts[i];
-		if (!strncmp(path, a->url, a->len) && (!path[a->len] || path[a->len] == '/') &&
-		    (!best || a->len > best->len))
+		bool under = !strncmp(path, a->url, a->len) &&
+		             (!path[a->len] || path[a->len] == '/');
+		if (under && (!best || a->len > best->len))
 			best = a;
 	}
 	return best;
@@ -77,14 +78,15 @@ ext_script_len(const struct server *sv, const char *path)
 	if (!sv->nexts)
 		return 0;
 	while (*p == '/') {
-		size_t n = strcspn(p + 1, "/");
+		size_t n = strcspn(p + 1, "/"), end = (size_t)(p + 1 + n - path);
 		char prefix[REQ_LINE_MAX + 2];
 		int fd;
 
 		if (http_cgi_ext(sv, p + 1, n)) {
-			snprintf(prefix, sizeof(prefix), "%.*s", (int)(p + 1 + n - path), path);
-			if ((fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
-				return (size_t)(p + 1 + n - path);
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
+			fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY);
+			if (fd < 0)
+				return end;
 			close(fd);
 		}
 		p += 1 + n;
@@ -117,7 +119,8 @@ cgi_index(const struct server *sv, struct request *r)
 		bool ext = i >= NSTATIC;
 		const char *name = ext ? sv->exts[i - NSTATIC].ext : static_index[i];
 
-		snprintf(path, sizeof(path), "%s%s%s", r->path, ext ? "index" : "", name);
+		snprintf(path, sizeof(path), "%s%s%s", r->path, ext ? "index" : "",
+		         name);
 		if ((fd = http_open_beneath(sv, path, O_PATH)) < 0)
 			continue;
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -159,7 +162,8 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 	const struct cgi_ext *x;
 
 	if (n == 0)	/* changed since cgi_is_script looked */
-		return http_fail(r, S_NOT_FOUND, "No such CGI script ('%.200s')", r->path);
+		return http_fail(r, S_NOT_FOUND, "No such CGI script ('%.200s')",
+		                 r->path);
 	while (slash[-1] != '/')
 		slash--;
 	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)n, r->path);
@@ -321,11 +325,11 @@ check_program(struct request *r, const struct server *sv, struct cgi *c)
 	struct stat st, now;
 
 	if (!c->prog->shebang)
-		return S_NONE;	/* execveat from the descriptor: the kernel judges it */
+		return S_NONE;	/* execveat from the descriptor: the kernel judges */
 	if (fstat(c->prog->fd, &st) < 0 || stat(c->prog->path, &now) < 0 ||
 	    st.st_dev != now.st_dev || st.st_ino != now.st_ino)
-		return http_fail(r, S_INTERNAL_ERROR, "CGI program replaced since start ('%.200s')",
-		                 c->prog->path);
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "CGI program replaced since start ('%.200s')", c->prog->path);
 	return check_format(r, sv, c, c->prog->fd, true);
 }
 
@@ -521,7 +525,8 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REQUEST_URI", buf);
 	env_add(e, sv, "SCRIPT_NAME", c->script_name);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->script_name);
-	env_add(e, sv, "SCRIPT_FILENAME", c->prog && !c->prog_file ? c->prog->path : buf);
+	env_add(e, sv, "SCRIPT_FILENAME",
+	        c->prog && !c->prog_file ? c->prog->path : buf);	/* --script's */
 	env_add(e, sv, "PATH_INFO", c->path_info);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->path_info);
 	env_add(e, sv, "PATH_TRANSLATED", *c->path_info ? buf : NULL);
@@ -1101,7 +1106,8 @@ exec_script(const struct child *ch)
 	else if (p->shebang)
 		execve(p->path, ch->c->argv, ch->c->envp);
 	else
-		syscall(SYS_execveat, p->fd, "", ch->c->argv, ch->c->envp, AT_EMPTY_PATH);
+		syscall(SYS_execveat, p->fd, "", ch->c->argv, ch->c->envp,
+		        AT_EMPTY_PATH);
 }
 
 /* The exec contract, in the child: fds 0-2 set and nothing else open;

@@ -14,8 +14,8 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 	int dirfd;				/* its directory, beneath that */
 	int body_fd;				/* a de-chunked body's spool, -1: none */
 	const char *path_info;			/* decoded, "" if none */
-	const struct program *prog;		/* --script's or --cgi-ext's, or NULL */
-	bool prog_file;				/* run as PROG FILE (--cgi-ext .EXT=PROG) */
+	const struct program *prog;		/* --script's, --cgi-ext's, NULL */
+	bool prog_file;				/* run as PROG FILE (--cgi-ext) */
 	bool nph;
 	char **argv, **envp;			/* in cgi.c's arena */
 	char name[NAME_MAX + 1];		/* its file name in that directory */

@@ -202,8 +202,8 @@ add_script(struct request *r, struct server *sv, char *arg)
 	if (sv->nscripts == SCRIPTS_MAX)
 		usage_error(r, "at most %d --script options", SCRIPTS_MAX);
 	arg[n == 1 ? 0 : n] = '\0';	/* "/" matches every path: "" */
-	sv->scripts[sv->nscripts++] = (struct script_alias){ .url = arg, .len = strlen(arg),
-		.prog = { .path = eq + 1, .fd = -1 } };
+	sv->scripts[sv->nscripts++] = (struct script_alias){ .url = arg,
+		.len = strlen(arg), .prog = { .path = eq + 1, .fd = -1 } };
 }
 
 static void
@@ -532,14 +532,18 @@ open_program(const struct server *sv, struct program *p, char *err, size_t errsz
 
 	if (!p->path)
 		return 0;
-	if ((p->fd = open(p->path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(p->fd, &st) < 0)
-		return snprintf(err, errsz, "program '%s': %s", p->path, strerror(errno)), -1;
+	if ((p->fd = open(p->path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(p->fd, &st) < 0)
+		return snprintf(err, errsz, "program '%s': %s", p->path,
+		                strerror(errno)), -1;
 	if (!S_ISREG(st.st_mode))
-		return snprintf(err, errsz, "program '%s': not a regular file", p->path), -1;
+		return snprintf(err, errsz, "program '%s': not a regular file",
+		                p->path), -1;
 	p->shebang = pread(p->fd, magic, 2, 0) == 2 && !memcmp(magic, "#!", 2);
 	if (p->shebang && sv->chroot)
-		return snprintf(err, errsz, "program '%s' is a #! script: under --chroot "
-		                "only a binary can be run from outside the root", p->path), -1;
+		return snprintf(err, errsz, "program '%s' is a #! script: under "
+		                "--chroot only a binary can be run from outside the root",
+		                p->path), -1;
 	return 0;
 }
 

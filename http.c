@@ -626,7 +626,7 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 {
 	static const unsigned char sig[12] = "\r\n\r\n\0\r\nQUIT\n";
 	unsigned char h[16 + PROXY_V2_MAX];
-	size_t len, alen;
+	size_t len, kept, alen;
 	enum status s;
 	int family;
 
@@ -645,19 +645,18 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 			return s;
 		left -= k;
 	}
+	kept = len < PROXY_V2_MAX ? len : PROXY_V2_MAX;
 	if ((h[12] & 0x0f) == 0 || h[13] == 0x00)
 		return S_NONE;	/* LOCAL, UNSPEC: the connection's own */
-	if ((h[13] >> 4) == 3) {	/* UNIX: its own addresses, the TLVs after them */
-		r->tls = len > 216 && proxy_v2_tls(h + 16 + 216, (len < PROXY_V2_MAX ?
-		                                   len : PROXY_V2_MAX) - 216);
+	if ((h[13] >> 4) == 3) {	/* UNIX: its own addresses; TLVs after 216 */
+		r->tls = kept > 216 && proxy_v2_tls(h + 16 + 216, kept - 216);
 		return S_NONE;
 	}
 	family = (h[13] >> 4) == 1 ? AF_INET : (h[13] >> 4) == 2 ? AF_INET6 : 0;
 	alen = family == AF_INET ? 4 : 16;
 	if (!family || ((h[13] & 0x0f) != 1 && (h[13] & 0x0f) != 2) || len < 2 * alen + 4)
 		return S_BAD_REQUEST;
-	r->tls = proxy_v2_tls(h + 16 + 2 * alen + 4,
-	                      (len < PROXY_V2_MAX ? len : PROXY_V2_MAX) - (2 * alen + 4));
+	r->tls = proxy_v2_tls(h + 16 + 2 * alen + 4, kept - (2 * alen + 4));
 	set_end(family, h + 16, (unsigned)h[16 + 2 * alen] << 8 | h[17 + 2 * alen],
 	        r->peer_addr, sizeof(r->peer_addr), r->peer_port, sizeof(r->peer_port));
 	set_end(family, h + 16 + alen, (unsigned)h[18 + 2 * alen] << 8 | h[19 + 2 * alen],

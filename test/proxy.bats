@@ -72,6 +72,15 @@ env_of() {
 	[[ "$output" == *$'\nSERVER_ADDR=198.51.100.2\n'* ]]
 }
 
+@test "PROXY v2 UNIX: the connection's own addresses, and the SSL TLV after the 216 address bytes" {
+	local zeros
+	zeros=$(printf '\\x00%.0s' $(seq 1 216))
+	env_of "$V2SIG"'\x21\x31\x00\xe0'"$zeros"'\x20\x00\x05\x01\x00\x00\x00\x00'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.1\n'* ]]
+	[[ "$output" == *$'\nHTTPS=on\n'* ]]
+}
+
 @test "PROXY v2 LOCAL (a balancer's health check): the connection's own addresses" {
 	env_of "$V2SIG"'\x20\x00\x00\x00'
 	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
