@@ -51,10 +51,143 @@ cgi_dir_len(const struct server *sv, const char *path)
 	return best;
 }
 
+/* The --script whose URL the path is, or lies under (longest match). */
+static const struct script_alias *
+script_alias(const struct server *sv, const char *path)
+{
+	const struct script_alias *best = NULL;
+
+	for (size_t i = 0; i < sv->nscripts; i++) {
+		const struct script_alias *a = &sv->scripts[i];
+		bool under = !strncmp(path, a->url, a->len) &&
+		             (!path[a->len] || path[a->len] == '/');
+		if (under && (!best || a->len > best->len))
+			best = a;
+	}
+	return best;
+}
+
+/* --cgi-ext: the length of the path's first component that ends in a
+ * script's extension and is not a directory (a file, or nothing: a missing
+ * script); the rest is PATH_INFO. 0 if there is none. */
+static size_t
+ext_script_len(const struct server *sv, const char *path)
+{
+	const char *p = path;
+
+	if (!sv->nexts)
+		return 0;
+	while (*p == '/') {
+		size_t n = strcspn(p + 1, "/"), end = (size_t)(p + 1 + n - path);
+		char prefix[REQ_LINE_MAX + 2];
+		int fd;
+
+		if (http_cgi_ext(sv, p + 1, n)) {
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
+			fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY);
+			if (fd < 0)
+				return end;
+			close(fd);
+		}
+		p += 1 + n;
+	}
+	return 0;
+}
+
 bool
 cgi_is_script(const struct server *sv, const char *path)
 {
-	return cgi_dir_len(sv, path) > 0;
+	return script_alias(sv, path) || cgi_dir_len(sv, path) > 0 ||
+	       ext_script_len(sv, path) > 0;
+}
+
+/* A directory's index.EXT (--cgi-ext), when it has no index.html or
+ * index.htm: the path becomes the script's. Whether it is one. */
+bool
+cgi_index(const struct server *sv, struct request *r)
+{
+	static const char *const static_index[] = { "index.html", "index.htm" };
+	enum { NSTATIC = sizeof(static_index) / sizeof(static_index[0]) };
+	size_t len = strlen(r->path);
+	char path[sizeof(r->path) + 16 + NAME_MAX];
+	struct stat st;
+	int fd;
+
+	if (!sv->nexts || r->path[len - 1] != '/')
+		return false;
+	for (size_t i = 0; i < NSTATIC + sv->nexts; i++) {
+		bool ext = i >= NSTATIC;
+		const char *name = ext ? sv->exts[i - NSTATIC].ext : static_index[i];
+
+		snprintf(path, sizeof(path), "%s%s%s", r->path, ext ? "index" : "",
+		         name);
+		if ((fd = http_open_beneath(sv, path, O_PATH)) < 0)
+			continue;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		if (!ext || strlen(path) >= sizeof(r->path))
+			return false;	/* a static index comes first */
+		strcpy(r->path, path);
+		return true;
+	}
+	return false;
+}
+
+/* --script: the program named at start; SCRIPT_NAME its URL, the rest of
+ * the path PATH_INFO. It runs in the document root. */
+static enum status
+locate_alias(struct request *r, const struct server *sv, struct cgi *c,
+             const struct script_alias *a)
+{
+	const char *base = strrchr(a->prog.path, '/') + 1;
+
+	snprintf(c->script_name, sizeof(c->script_name), "%s", a->url);
+	snprintf(c->name, sizeof(c->name), "%s", base);
+	c->path_info = r->path + a->len;
+	c->prog = &a->prog;
+	c->dirfd = http_open_beneath(sv, "/", O_PATH | O_DIRECTORY);
+	return c->dirfd < 0 ? S_INTERNAL_ERROR : S_NONE;
+}
+
+/* --cgi-ext: the file path[0..n) is the script, in its own directory
+ * (which stands in for the CGI directory: the script is opened beneath
+ * it); the rest is PATH_INFO. */
+static enum status
+locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
+{
+	const char *slash = r->path + n;
+	const struct cgi_ext *x;
+
+	if (n == 0)	/* changed since cgi_is_script looked */
+		return http_fail(r, S_NOT_FOUND, "No such CGI script ('%.200s')",
+		                 r->path);
+	while (slash[-1] != '/')
+		slash--;
+	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)n, r->path);
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)(r->path + n - slash), slash);
+	c->path_info = r->path + n;
+	c->nph = !strncmp(c->name, "nph-", 4);
+	x = http_cgi_ext(sv, c->name, strlen(c->name));
+	if (x && x->prog.path) {
+		c->prog = &x->prog;
+		c->prog_file = true;
+	}
+	if (r->path + n - slash > NAME_MAX ||
+	    (!sv->dotfiles && strstr(c->script_name, "/."))) {
+		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
+		return S_NOT_FOUND;
+	}
+	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(slash - r->path), r->path);
+	if ((c->cgifd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0 ||
+	    (c->dirfd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0) {
+		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
+		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
+	}
+	snprintf(c->rel, sizeof(c->rel), "%s", c->name);
+	return S_NONE;
 }
 
 /* Walk down the CGI directory's sub-directories as far as they go; the next
@@ -64,9 +197,15 @@ cgi_is_script(const struct server *sv, const char *path)
 static enum status
 locate(struct request *r, const struct server *sv, struct cgi *c)
 {
+	const struct script_alias *a = script_alias(sv, r->path);
 	size_t cgilen = cgi_dir_len(sv, r->path), n;
 	const char *start = r->path + cgilen + 1, *p = start;
 	int fd;
+
+	if (a)
+		return locate_alias(r, sv, c, a);
+	if (!cgilen)
+		return locate_ext(r, sv, c, ext_script_len(sv, r->path));
 
 	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)cgilen, r->path);
 	if ((c->cgifd = http_open_beneath(sv, c->script_name, O_PATH | O_DIRECTORY)) < 0) {
@@ -176,6 +315,22 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 	return S_NONE;
 }
 
+/* --script's program: opened at start; a #! one is exec'd by its path,
+ * which must still name that file, and its interpreter must start. */
+static enum status
+check_program(struct request *r, const struct server *sv, struct cgi *c)
+{
+	struct stat st, now;
+
+	if (!c->prog->shebang)
+		return S_NONE;	/* execveat from the descriptor: the kernel judges */
+	if (fstat(c->prog->fd, &st) < 0 || stat(c->prog->path, &now) < 0 ||
+	    st.st_dev != now.st_dev || st.st_ino != now.st_ino)
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "CGI program replaced since start ('%.200s')", c->prog->path);
+	return check_format(r, sv, c, c->prog->fd, true);
+}
+
 /* 404, 403 not a plain file, 403 not executable, 500 cannot start. The
  * script is opened beneath the root like any file, and "./name" in its
  * directory must be that very file: a symlink that leads out of the root
@@ -187,6 +342,9 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 	bool readable = true;
 	enum status s;
 	int fd = -1;
+
+	if (c->prog && !c->prog_file)
+		return check_program(r, sv, c);
 
 	/* opened once: to read, or, for an execute-only file, only to look at */
 	if (c->name[0] &&
@@ -206,6 +364,9 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 	           run.st_ino != st.st_ino) {
 		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
 		s = S_NOT_FOUND;
+	} else if (c->prog_file) {	/* its program reads it: no x bit, no #! */
+		s = readable ? S_NONE : http_fail(r, S_FORBIDDEN,
+		    "CGI script is not readable ('%.200s')", c->script_name);
 	} else if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
 		http_set_msg(r, "CGI script is not executable ('%.200s')", c->script_name);
 		s = S_FORBIDDEN;
@@ -368,7 +529,8 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REQUEST_URI", buf);
 	env_add(e, sv, "SCRIPT_NAME", c->script_name);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->script_name);
-	env_add(e, sv, "SCRIPT_FILENAME", buf);
+	env_add(e, sv, "SCRIPT_FILENAME",
+	        c->prog && !c->prog_file ? c->prog->path : buf);	/* --script's */
 	env_add(e, sv, "PATH_INFO", c->path_info);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->path_info);
 	env_add(e, sv, "PATH_TRANSLATED", *c->path_info ? buf : NULL);
@@ -377,6 +539,9 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REMOTE_ADDR", r->peer_addr);
 	env_add(e, sv, "REMOTE_PORT", r->peer_port);
 	env_add(e, sv, "REMOTE_HOST", r->peer_addr);
+	env_add(e, sv, "SERVER_ADDR", r->local_addr);
+	env_add(e, sv, "REQUEST_SCHEME", sv->https || r->tls ? "https" : "http");
+	env_add(e, sv, "HTTPS", sv->https || r->tls ? "on" : NULL);
 	env_add(e, sv, "REDIRECT_STATUS", "200");	/* php-cgi's force_redirect */
 	env_add(e, sv, "CONTENT_TYPE", r->redirected ? NULL : http_field(r, "Content-Type"));
 	snprintf(buf, sizeof(buf), "%lld", (long long)r->content_length);
@@ -498,6 +663,12 @@ make_argv(struct request *r, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	c->argv[0] = c->name;
 	c->argv[1] = NULL;
+	if (c->prog_file) {	/* PROG FILE, and no words: they are not the file's */
+		c->argv[0] = (char *)(uintptr_t)c->prog->path;
+		c->argv[1] = c->name;
+		c->argv[2] = NULL;
+		return S_NONE;
+	}
 	if (words == 1 && !(r->query && *r->query && !strchr(r->query, '=') &&
 	                    (r->method == M_GET || r->method == M_HEAD)))
 		return S_NONE;
@@ -524,7 +695,7 @@ make_interp_argv(struct cgi *c)
 	size_t n = 0, k = 0;
 	char *path;
 
-	if (!c->interp[0])
+	if (!c->interp[0] || c->prog)	/* a program's #! is the kernel's */
 		return S_NONE;
 	while (c->argv[n])
 		n++;
@@ -789,6 +960,8 @@ cgi_init(struct cgi *c)
 	c->interp[0] = c->iarg[0] = '\0';
 	c->iargv = NULL;
 	c->path_info = "";
+	c->prog = NULL;
+	c->prog_file = false;
 	c->nph = false;
 	c->argv = c->envp = NULL;
 	c->name[0] = c->rel[0] = c->script_name[0] = '\0';
@@ -1042,6 +1215,27 @@ close_from_3(int keep)
 	}
 }
 
+/* What runs. --script's or --cgi-ext's program: an ELF one from the
+ * descriptor opened at start (it works in a chroot), a #! one by its path
+ * (the kernel would hand the interpreter /dev/fd/N, which needs /proc).
+ * A script: the very file checked, from its descriptor, whatever its name
+ * is now; a #! script by the interpreter its checked line names. */
+static void
+exec_script(const struct child *ch)
+{
+	const struct cgi *c = ch->c;
+	const struct program *p = c->prog;
+
+	if (p && p->shebang)
+		execve(p->path, c->argv, c->envp);
+	else if (p)
+		syscall(SYS_execveat, p->fd, "", c->argv, c->envp, AT_EMPTY_PATH);
+	else if (c->iargv)
+		execve(c->interp, c->iargv, c->envp);
+	else
+		syscall(SYS_execveat, c->filefd, "", c->argv, c->envp, AT_EMPTY_PATH);
+}
+
 /* The exec contract, in the child: fds 0-2 set and nothing else open;
  * signals default and unblocked (the mask last: until then no handler of
  * ours can run on the memory it shares with us); a process group of its
@@ -1064,12 +1258,9 @@ child_main(void *arg)
 	for (int sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			syscall(SYS_rt_sigaction, sig, zero, NULL, setsize);
-	close_from_3(ch->c->filefd);
+	close_from_3(ch->c->prog ? ch->c->prog->fd : ch->c->filefd);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, zero, NULL, setsize);
-	if (ch->c->iargv)	/* #!: the interpreter its line names */
-		execve(ch->c->interp, ch->c->iargv, ch->c->envp);
-	else			/* the very file checked, whatever its name is now */
-		syscall(SYS_execveat, ch->c->filefd, "", ch->c->argv, ch->c->envp, AT_EMPTY_PATH);
+	exec_script(ch);
 	ch->error = errno;
 	_exit(127);
 }

@@ -15,6 +15,8 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 	int body_fd;				/* a de-chunked body's spool, -1: none */
 	int filefd;				/* the script as checked: what runs */
 	const char *path_info;			/* decoded, "" if none */
+	const struct program *prog;		/* --script's, --cgi-ext's, NULL */
+	bool prog_file;				/* run as PROG FILE (--cgi-ext) */
 	bool nph;
 	char **argv, **envp;			/* in cgi.c's arena */
 	char **iargv;				/* a #! script's: its interpreter's */
@@ -25,6 +27,7 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 };
 
 bool cgi_is_script(const struct server *sv, const char *path);
+bool cgi_index(const struct server *sv, struct request *r);
 enum status cgi_prepare(struct request *r, const struct server *sv, struct cgi *c);
 enum status cgi_run(struct request *r, const struct server *sv, struct cgi *c);
 void cgi_free(struct cgi *c);

@@ -37,7 +37,8 @@
 #include "cgi.h"
 
 enum { OPT_CGI_TIMEOUT = 256, OPT_CHROOT, OPT_FOLLOW, OPT_NO_LISTING,
-       OPT_PASS_AUTH, OPT_MAX_BODY, OPT_DOTFILES, OPT_PROXY, OPT_HELP,
+       OPT_PASS_AUTH, OPT_MAX_BODY, OPT_DOTFILES, OPT_PROXY, OPT_HTTPS, OPT_CGI_EXT,
+       OPT_SCRIPT, OPT_HELP,
        OPT_VERSION };
 
 static const struct option long_options[] = {
@@ -55,6 +56,9 @@ static const struct option long_options[] = {
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 	{ "dotfiles", no_argument, NULL, OPT_DOTFILES },
 	{ "proxy-protocol", no_argument, NULL, OPT_PROXY },
+	{ "https", no_argument, NULL, OPT_HTTPS },
+	{ "cgi-ext", required_argument, NULL, OPT_CGI_EXT },
+	{ "script", required_argument, NULL, OPT_SCRIPT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -79,6 +83,10 @@ static const char usage_text[] =
 	"      --max-body BYTES  largest chunked request body spooled (1 GiB)\n"
 	"      --dotfiles        serve names beginning with '.'\n"
 	"      --proxy-protocol  a PROXY v1/v2 header first gives the client address\n"
+	"      --https           the launcher terminates TLS: scripts get HTTPS=on\n"
+	"      --cgi-ext .EXT[=PROGRAM]  files ending in .EXT are scripts (run by\n"
+	"                        PROGRAM FILE if given); repeatable\n"
+	"      --script /URL=PROGRAM  /URL and below run PROGRAM; repeatable\n"
 	"      --help, --version\n";
 
 /* A bad command line: one line on stderr and exit 2; when standard output
@@ -158,6 +166,46 @@ add_extra_env(struct request *r, struct server *sv, const char *arg)
 	sv->extra_env[sv->nextra_env++] = arg;
 }
 
+/* --cgi-ext .EXT[=PROGRAM]: an extension of name characters, and an
+ * absolute program. */
+static void
+add_cgi_ext(struct request *r, struct server *sv, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
+
+	if (n < 2 || arg[0] != '.' || strspn(arg + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != n - 1 || (eq && eq[1] != '/'))
+		usage_error(r, "--cgi-ext takes .EXT or .EXT=/PROGRAM: '%s'", arg);
+	if (sv->nexts == CGI_EXTS_MAX)
+		usage_error(r, "at most %d --cgi-ext options", CGI_EXTS_MAX);
+	if (eq)
+		*eq = '\0';
+	sv->exts[sv->nexts++] = (struct cgi_ext){ .ext = arg, .len = n,
+		.prog = { .path = eq ? eq + 1 : NULL, .fd = -1 } };
+}
+
+/* --script /URL=PROGRAM: a URL path as --cgi-dirs takes (or /), and an
+ * absolute program. */
+static void
+add_script(struct request *r, struct server *sv, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	size_t n = eq ? (size_t)(eq - arg) : 0;
+
+	while (n > 1 && arg[n - 1] == '/')
+		n--;
+	if (!eq || arg[0] != '/' || eq[1] != '/' || eq[strlen(eq) - 1] == '/' ||
+	    memmem(arg, n, "/.", 2) || memmem(arg, n, "//", 2) ||
+	    memchr(arg, '%', n) || memchr(arg, '?', n))
+		usage_error(r, "--script takes /URL=/PROGRAM: '%s'", arg);
+	if (sv->nscripts == SCRIPTS_MAX)
+		usage_error(r, "at most %d --script options", SCRIPTS_MAX);
+	arg[n == 1 ? 0 : n] = '\0';	/* "/" matches every path: "" */
+	sv->scripts[sv->nscripts++] = (struct script_alias){ .url = arg,
+		.len = strlen(arg), .prog = { .path = eq + 1, .fd = -1 } };
+}
+
 static void
 parse_log(struct request *r, struct server *sv, const char *dest)
 {
@@ -205,6 +253,9 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 			break;
 		case OPT_DOTFILES: sv->dotfiles = true; break;
 		case OPT_PROXY: sv->proxy_protocol = true; break;
+		case OPT_HTTPS: sv->https = true; break;
+		case OPT_CGI_EXT: add_cgi_ext(r, sv, optarg); break;
+		case OPT_SCRIPT: add_script(r, sv, optarg); break;
 		/* on a connection, these are a configuration's mistake: no text
 		 * that is not HTTP goes to a client */
 		case OPT_HELP:
@@ -488,6 +539,44 @@ open_log(const char *path, char *err, size_t errsz)
 	return fd;
 }
 
+/* Open a --script or --cgi-ext program as root, before a chroot: it is
+ * exec'd from this descriptor. A #! program is exec'd by its path (see
+ * exec_script in cgi.c), which a chroot would hide. */
+static int
+open_program(const struct server *sv, struct program *p, char *err, size_t errsz)
+{
+	struct stat st;
+	char magic[2];
+
+	if (!p->path)
+		return 0;
+	if ((p->fd = open(p->path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    fstat(p->fd, &st) < 0)
+		return snprintf(err, errsz, "program '%s': %s", p->path,
+		                strerror(errno)), -1;
+	if (!S_ISREG(st.st_mode))
+		return snprintf(err, errsz, "program '%s': not a regular file",
+		                p->path), -1;
+	p->shebang = pread(p->fd, magic, 2, 0) == 2 && !memcmp(magic, "#!", 2);
+	if (p->shebang && sv->chroot)
+		return snprintf(err, errsz, "program '%s' is a #! script: under "
+		                "--chroot only a binary can be run from outside the root",
+		                p->path), -1;
+	return 0;
+}
+
+static int
+open_programs(struct server *sv, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < sv->nexts; i++)
+		if (open_program(sv, &sv->exts[i].prog, err, errsz) < 0)
+			return -1;
+	for (size_t i = 0; i < sv->nscripts; i++)
+		if (open_program(sv, &sv->scripts[i].prog, err, errsz) < 0)
+			return -1;
+	return 0;
+}
+
 /* Resolve the user, open the root (and what a chroot would hide), chroot if
  * asked, then drop for good and prove it: all before a byte is read. */
 static int
@@ -510,6 +599,8 @@ secure(struct server *sv, char *err, size_t errsz)
 		return snprintf(err, errsz, "document root '%s': %s", sv->docroot,
 		                strerror(errno)), -1;
 	if (sv->log == LOG_TO_FILE && (sv->logfd = open_log(sv->log_path, err, errsz)) < 0)
+		return -1;
+	if (open_programs(sv, err, errsz) < 0)
 		return -1;
 	if (sv->log == LOG_TO_SYSLOG)	/* connect now if a chroot will hide /dev/log */
 		openlog("cgiinetd", LOG_PID | (sv->chroot ? LOG_NDELAY : 0), LOG_DAEMON);
@@ -596,7 +687,7 @@ route(struct request *r, const struct server *sv)
 	for (int hops = 0;; hops++) {
 		if ((s = http_decode_path(r)))
 			return s;
-		if (cgi_is_script(sv, r->path))
+		if (cgi_is_script(sv, r->path) || cgi_index(sv, r))
 			s = run_script(r, sv);
 		else if (r->method == M_POST) {
 			http_set_msg(r, "Can only POST to CGI scripts");

@@ -607,14 +607,35 @@ proxy_v1(struct request *r, long long deadline)
 	return S_NONE;
 }
 
+/* v2's TLVs (type, 16-bit length, value): whether PP2_TYPE_SSL (0x20) says
+ * the client came over TLS, PP2_CLIENT_SSL (0x01) in its first byte, the
+ * client field. Only the bytes kept are looked at: that field leads its
+ * TLV, whatever sub-TLVs (certificate names) follow it. */
+static bool
+proxy_v2_tls(const unsigned char *p, size_t len)
+{
+	enum { PP2_TYPE_SSL = 0x20, PP2_CLIENT_SSL = 0x01 };
+
+	while (len >= 3) {
+		size_t n = (size_t)p[1] << 8 | p[2];
+		if (p[0] == PP2_TYPE_SSL && len > 3 && n >= 1)
+			return p[3] & PP2_CLIENT_SSL;
+		if (n > len - 3)
+			break;
+		p += 3 + n;
+		len -= 3 + n;
+	}
+	return false;
+}
+
 /* v2: the 12-byte signature, version 2, LOCAL or PROXY, a family, a
- * length, the addresses (TLVs after them are skipped). */
+ * length, the addresses, then TLVs: of those only PP2_TYPE_SSL is read. */
 static enum status
 proxy_v2(struct request *r, const char *start, long long deadline)
 {
 	static const unsigned char sig[12] = "\r\n\r\n\0\r\nQUIT\n";
 	unsigned char h[16 + PROXY_V2_MAX];
-	size_t len, alen;
+	size_t len, kept, alen;
 	enum status s;
 	int family;
 
@@ -633,12 +654,18 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 			return s;
 		left -= k;
 	}
-	if ((h[12] & 0x0f) == 0 || h[13] == 0x00 || (h[13] >> 4) == 3)
-		return S_NONE;	/* LOCAL, UNSPEC, UNIX: the connection's own */
+	kept = len < PROXY_V2_MAX ? len : PROXY_V2_MAX;
+	if ((h[12] & 0x0f) == 0 || h[13] == 0x00)
+		return S_NONE;	/* LOCAL, UNSPEC: the connection's own */
+	if ((h[13] >> 4) == 3) {	/* UNIX: its own addresses; TLVs after 216 */
+		r->tls = kept > 216 && proxy_v2_tls(h + 16 + 216, kept - 216);
+		return S_NONE;
+	}
 	family = (h[13] >> 4) == 1 ? AF_INET : (h[13] >> 4) == 2 ? AF_INET6 : 0;
 	alen = family == AF_INET ? 4 : 16;
 	if (!family || ((h[13] & 0x0f) != 1 && (h[13] & 0x0f) != 2) || len < 2 * alen + 4)
 		return S_BAD_REQUEST;
+	r->tls = proxy_v2_tls(h + 16 + 2 * alen + 4, kept - (2 * alen + 4));
 	set_end(family, h + 16, (unsigned)h[16 + 2 * alen] << 8 | h[17 + 2 * alen],
 	        r->peer_addr, sizeof(r->peer_addr), r->peer_port, sizeof(r->peer_port));
 	set_end(family, h + 16 + alen, (unsigned)h[18 + 2 * alen] << 8 | h[19 + 2 * alen],
@@ -1422,6 +1449,29 @@ under_cgi_dir(const struct server *sv, const char *path)
 	return false;
 }
 
+/* The --cgi-ext that the name name[0..n) ends in (case-insensitively, as
+ * Apache's AddHandler), with something before it; NULL if none. */
+const struct cgi_ext *
+http_cgi_ext(const struct server *sv, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sv->nexts; i++) {
+		const struct cgi_ext *x = &sv->exts[i];
+		if (n > x->len && !strncasecmp(name + n - x->len, x->ext, x->len))
+			return x;
+	}
+	return NULL;
+}
+
+/* Whether the last component of path is a --cgi-ext script's name: its
+ * source is never served. */
+static bool
+is_ext_script(const struct server *sv, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	return http_cgi_ext(sv, base, strlen(base)) != NULL;
+}
+
 /* Where an opened file really is, as a path beneath the root, from the
  * kernel's own record of it; false when that cannot be had (no /proc, as
  * in a chroot) or it lies outside the root (--follow-symlinks). */
@@ -1452,7 +1502,7 @@ static int open_in_checked(const struct server *sv, const char *path, int flags)
 static int
 open_static(const struct server *sv, const char *path, int flags)
 {
-	if (is_hidden(sv, path) || under_cgi_dir(sv, path))
+	if (is_hidden(sv, path) || under_cgi_dir(sv, path) || is_ext_script(sv, path))
 		return errno = ENOENT, -1;
 	return open_in_checked(sv, path, flags);
 }
@@ -1468,7 +1518,8 @@ open_through_symlinks(const struct server *sv, const char *path, int flags)
 	if ((fd = http_open_beneath(sv, path, flags)) < 0)
 		return -1;
 	if (real_path(sv, fd, real, sizeof(real)) ?
-	    !is_hidden(sv, real) && !under_cgi_dir(sv, real) : sv->follow_symlinks)
+	    !is_hidden(sv, real) && !under_cgi_dir(sv, real) &&
+	    !is_ext_script(sv, real) : sv->follow_symlinks)
 		return fd;
 	close(fd);
 	return errno = ENOENT, -1;

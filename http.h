@@ -18,6 +18,8 @@ enum {
 	OUT_HEAD_MAX = HEAD_MAX + 4096,	/* a response head we build: a script's, with ours */
 	LOCAL_REDIRECTS_MAX = 10,
 	CGI_DIRS_MAX = 16,
+	CGI_EXTS_MAX = 16,	/* --cgi-ext options */
+	SCRIPTS_MAX = 16,	/* --script options */
 	EXTRA_ENV_MAX = 64,
 	MSG_MAX = 512,		/* an error page's message */
 	PROXY_V2_MAX = 1024,	/* PROXY v2 bytes kept; TLVs beyond are read, dropped */
@@ -63,6 +65,28 @@ enum method { M_OTHER, M_GET, M_HEAD, M_POST };
 
 enum log_dest { LOG_TO_SYSLOG, LOG_TO_FILE, LOG_TO_STDERR, LOG_TO_NONE };
 
+/* A program named on the command line (--cgi-ext's, --script's), opened
+ * at start, before the privilege drop and a chroot. */
+struct program {
+	const char *path;		/* absolute; NULL: none */
+	int fd;				/* opened, to exec from (execveat) */
+	bool shebang;			/* a #! script: exec'd by its path */
+};
+
+/* --cgi-ext .EXT[=PROGRAM] */
+struct cgi_ext {
+	const char *ext;		/* with its dot */
+	size_t len;
+	struct program prog;		/* path NULL: the file runs itself */
+};
+
+/* --script /URL=PROGRAM */
+struct script_alias {
+	const char *url;		/* no trailing slash; "" for / */
+	size_t len;
+	struct program prog;
+};
+
 /* The configuration: set once from the command line, then read-only. */
 struct server {
 	const char *docroot;		/* as given */
@@ -70,6 +94,10 @@ struct server {
 	int rootfd;			/* everything is opened beneath it */
 	const char *cgi_dirs[CGI_DIRS_MAX];
 	size_t ncgi_dirs;
+	struct cgi_ext exts[CGI_EXTS_MAX];
+	size_t nexts;
+	struct script_alias scripts[SCRIPTS_MAX];
+	size_t nscripts;
 	const char *user;
 	int timeout;			/* seconds for the request head */
 	int cgi_timeout;		/* seconds for a script, 0: none */
@@ -78,6 +106,7 @@ struct server {
 	size_t nextra_env;
 	bool parse_headers, chroot, follow_symlinks, listing;
 	bool pass_auth, dotfiles, proxy_protocol;
+	bool https;			/* the launcher terminates TLS */
 	enum log_dest log;
 	const char *log_path;
 	int logfd;
@@ -106,6 +135,7 @@ struct request {
 	int out_flags;			/* fd 1's file status flags, blocking */
 	char peer_addr[64], peer_port[8];
 	char local_addr[64], local_port[8];
+	bool tls;			/* a PROXY v2 header says the client used TLS */
 	int timeout;			/* --timeout, for the client's silences */
 	long long deadline;		/* --cgi-timeout's end (monotonic ms), 0: none */
 	time_t now;
@@ -172,6 +202,7 @@ time_t http_time(void);
 int http_hexval(unsigned char c);	/* 0-15, or -1 */
 int http_open_beneath(const struct server *sv, const char *path, int flags);
 int http_open_at(const struct server *sv, int dirfd, const char *path, int flags);
+const struct cgi_ext *http_cgi_ext(const struct server *sv, const char *name, size_t n);
 void http_set_msg(struct request *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 enum status http_fail(struct request *r, enum status s, const char *fmt, ...)

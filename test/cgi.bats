@@ -31,14 +31,34 @@ load helpers
 		"REMOTE_HOST=127.0.0.1" \
 		"REMOTE_PORT=0" \
 		"REQUEST_METHOD=GET" \
+		"REQUEST_SCHEME=http" \
 		"REQUEST_URI=/cgi-bin/env.sh/some/info?x=1&y=%41" \
 		"SCRIPT_FILENAME=$root/cgi-bin/env.sh" \
 		"SCRIPT_NAME=/cgi-bin/env.sh" \
+		"SERVER_ADDR=127.0.0.1" \
 		"SERVER_NAME=www.example.org" \
 		"SERVER_PORT=0" \
 		"SERVER_PROTOCOL=HTTP/1.1" \
 		"SERVER_SOFTWARE=cgiinetd/$("$CGIINETD" --version | cut -d' ' -f2)") \
 		<(printf '%s\n' "$env")
+}
+
+@test "--https: HTTPS=on and REQUEST_SCHEME=https; without it http and no HTTPS" {
+	request 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n' --https
+	[[ "$output" == *$'\nHTTPS=on\n'* ]]
+	[[ "$output" == *$'\nREQUEST_SCHEME=https\n'* ]]
+	request 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n'
+	[[ "$output" != *HTTPS=* ]]
+	[[ "$output" == *$'\nREQUEST_SCHEME=http\n'* ]]
+}
+
+@test "SERVER_ADDR is the local address of the connection (socat's variables on a pipe)" {
+	printf 'GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n' |
+		env -i PATH=/usr/bin:/bin SOCAT_SOCKADDR=192.0.2.80 SOCAT_SOCKPORT=8443 \
+		"$CGIINETD" -l none -d "$WWW" --https | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'SERVER_ADDR=192.0.2.80' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'SERVER_PORT=8443' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'HTTPS=on' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "no PATH_TRANSLATED without PATH_INFO; QUERY_STRING empty, not missing" {

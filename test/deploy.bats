@@ -32,7 +32,7 @@ wait_port() {
 	# the shipped entry, pointed at this build, a test port and the fixtures
 	sed -e "s|^\(\s*port\s*=\).*|\1 $PORT\n\tbind = 127.0.0.1|" \
 	    -e "s|^\(\s*server\s*=\).*|\1 $CGIINETD|" \
-	    -e "s|^\(\s*server_args\s*=\).*|\1 --log stderr --directory $WWW|" \
+	    -e "s|--log syslog --directory /srv/www|--log stderr --directory $WWW|" \
 	    "$ROOT/xinetd.d/cgiinetd" >"$conf"
 	# an ordinary user can only name itself, and keeps its own log
 	running_as_root || sed -i "s|^\(\s*user\s*=\).*|\1 $(id -un)|" "$conf"
@@ -50,6 +50,31 @@ wait_port() {
 	if running_as_root; then
 		[[ "$(curl -sS "http://127.0.0.1:$PORT/cgi-bin/id.sh")" == *"uid=$(id -u nobody) "* ]]
 	fi
+	# the entry runs -P: a script's Status and redirect reach the client
+	run curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' \
+		"http://127.0.0.1:$PORT/cgi-bin/reply.sh?location"
+	[ "$output" = "302 http://example.org/elsewhere" ]
+}
+
+@test "xinetd: the shipped entry answers 400 connections from one client in a row (cps is no limit to a burst)" {
+	command -v xinetd >/dev/null || skip "no xinetd"
+	free_port
+	local conf=$BATS_TEST_TMPDIR/xinetd.conf codes
+	grep -Eq '^\s*cps\s*=\s*[0-9]{4,} ' "$ROOT/xinetd.d/cgiinetd"
+	sed -e "s|^\(\s*port\s*=\).*|\1 $PORT\n\tbind = 127.0.0.1|" \
+	    -e "s|^\(\s*server\s*=\).*|\1 $CGIINETD|" \
+	    -e "s|--log syslog --directory /srv/www|--log none --directory $WWW|" \
+	    "$ROOT/xinetd.d/cgiinetd" >"$conf"
+	running_as_root || sed -i "s|^\(\s*user\s*=\).*|\1 $(id -un)|" "$conf"
+	xinetd -dontfork -filelog "$BATS_TEST_TMPDIR/xinetd.log" -f "$conf" \
+		-pidfile "$BATS_TEST_TMPDIR/xinetd.pid" 2>>"$BATS_TEST_TMPDIR/xinetd.log" &
+	LAUNCHER_PID=$!
+	wait_port
+	# one curl, 400 URLs: a new connection each (HTTP/1.0 closes), back to back
+	codes=$(curl -s -w '%{http_code}\n' \
+		$(for i in $(seq 1 400); do echo "http://127.0.0.1:$PORT/hello.txt?$i"; done) |
+		grep -vx hello | sort | uniq -c | tr -s ' ')
+	[ "$codes" = " 400 200" ] || { echo "$codes"; cat "$BATS_TEST_TMPDIR/xinetd.log"; false; }
 }
 
 @test "tcpserver: REMOTE_ADDR and REMOTE_PORT reach the script" {
@@ -90,6 +115,10 @@ wait_port() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	grep -q '^Accept=yes' "$d/cgiinetd.socket"
+	# a burst must not leave the socket failed: no trigger limit
+	grep -q '^TriggerLimitIntervalSec=0$' "$d/cgiinetd.socket"
+	grep -q '^TriggerLimitBurst=0$' "$d/cgiinetd.socket"
+	grep -q '^ExecStart=.* -P ' "$d/cgiinetd@.service"
 	grep -q '^StandardInput=socket' "$d/cgiinetd@.service"
 	# and verify does catch a broken unit
 	printf 'Bogus=1\n' >>"$d/cgiinetd@.service"
@@ -168,4 +197,25 @@ wait_port() {
 	run curl -sS -d x=2 "http://127.0.0.1:$cg/cgi-bin/hello.py"
 	[ "$output" = $'query=\nmethod=POST\nbody=x=2' ] || { echo "got: $output"; return 1; }
 	serve_stop
+}
+
+@test "socat OPENSSL-LISTEN with --https: TLS terminated by the launcher, scripts see https" {
+	command -v socat >/dev/null || skip "no socat"
+	command -v openssl >/dev/null || skip "no openssl"
+	local pem=$BATS_TEST_TMPDIR/cert.pem i=0
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
+		-keyout "$pem" -out "$pem" 2>/dev/null
+	free_port
+	socat "OPENSSL-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork,cert=$pem,verify=0" \
+		"EXEC:$CGIINETD -l none --https -d $WWW" 2>/dev/null &
+	LAUNCHER_PID=$!
+	until curl -sk -o /dev/null "https://127.0.0.1:$PORT/hello.txt" || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	curl -sSk "https://127.0.0.1:$PORT/cgi-bin/env.sh" >"$BATS_TEST_TMPDIR/out"
+	grep -qx 'HTTPS=on' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'REQUEST_SCHEME=https' "$BATS_TEST_TMPDIR/out"
+	grep -qx 'SERVER_ADDR=127.0.0.1' "$BATS_TEST_TMPDIR/out"
+	grep -qx "SERVER_PORT=$PORT" "$BATS_TEST_TMPDIR/out"
 }

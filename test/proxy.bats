@@ -56,6 +56,31 @@ env_of() {
 	[[ "$output" == *$'\nREMOTE_PORT=12345\n'* ]]
 }
 
+@test "PROXY v2: SERVER_ADDR is the header's destination; PP2_TYPE_SSL with PP2_CLIENT_SSL gives HTTPS=on" {
+	# TCP4 192.0.2.5:51201 -> 198.51.100.2:443; an ALPN TLV, then SSL:
+	# client 0x05 (SSL, CERT_SESS), verify 0, a version sub-TLV "TLSv1.3"
+	env_of "$V2SIG"'\x21\x11\x00\x23\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x01\xbb\x01\x00\x02h2\x20\x00\x0f\x05\x00\x00\x00\x00\x21\x00\x07TLSv1.3'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nHTTPS=on\n'* ]]
+	[[ "$output" == *$'\nREQUEST_SCHEME=https\n'* ]]
+	[[ "$output" == *$'\nSERVER_ADDR=198.51.100.2\n'* ]]
+	[[ "$output" == *$'\nSERVER_PORT=443\n'* ]]
+	# the same TLV with the client byte 0 (a plain connection): http
+	env_of "$V2SIG"'\x21\x11\x00\x23\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x01\xbb\x01\x00\x02h2\x20\x00\x0f\x00\x00\x00\x00\x00\x21\x00\x07TLSv1.3'
+	[[ "$output" != *HTTPS=* ]]
+	[[ "$output" == *$'\nREQUEST_SCHEME=http\n'* ]]
+	[[ "$output" == *$'\nSERVER_ADDR=198.51.100.2\n'* ]]
+}
+
+@test "PROXY v2 UNIX: the connection's own addresses, and the SSL TLV after the 216 address bytes" {
+	local zeros
+	zeros=$(printf '\\x00%.0s' $(seq 1 216))
+	env_of "$V2SIG"'\x21\x31\x00\xe0'"$zeros"'\x20\x00\x05\x01\x00\x00\x00\x00'
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nREMOTE_ADDR=127.0.0.1\n'* ]]
+	[[ "$output" == *$'\nHTTPS=on\n'* ]]
+}
+
 @test "PROXY v2 LOCAL (a balancer's health check): the connection's own addresses" {
 	env_of "$V2SIG"'\x20\x00\x00\x00'
 	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]

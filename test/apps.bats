@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# Applications as Debian packages them, each with one line of
+# configuration: PHP through --cgi-ext, git http-backend through --script,
+# a WSGI app and a CGI.pm script under -P. Fixtures in test/apps.
+
+load helpers
+
+APPS=$BATS_TEST_DIRNAME/apps
+PHP=$APPS/php
+
+teardown() {
+	serve_stop
+	[ -z "${GITROOT:-}" ] || rm -rf "$GITROOT"
+}
+
+php() {
+	request "$1" -d "$PHP" -P --cgi-ext .php=/usr/bin/php-cgi "${@:2}"
+}
+
+@test "php: phpinfo() runs through --cgi-ext .php=/usr/bin/php-cgi, with no -e" {
+	command -v php-cgi >/dev/null || skip "no php-cgi"
+	php 'GET /info.php HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\nContent-type: text/html; charset=UTF-8\n'* ]]
+	[[ "$output" == *"PHP Version"* ]]
+	[[ "$output" == *"/info.php"* ]]
+	[[ "$output" != *"<?php"* ]]
+}
+
+@test "php: a form POST reaches \$_POST" {
+	command -v php-cgi >/dev/null || skip "no php-cgi"
+	php 'POST /form.php HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\nname=Alice&x=1&y=%41'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\nhello Alice (3 fields)'* ]]
+}
+
+@test "php: PATH_INFO after the .php file; HTTPS=on with --https" {
+	command -v php-cgi >/dev/null || skip "no php-cgi"
+	php 'GET /path.php/a/b HTTP/1.0\r\n\r\n' --https
+	[[ "$output" == *$'\nPATH_INFO=/a/b\nHTTPS=on'* ]]
+}
+
+@test "php: header('Location') is a 302 under -P, which curl -L follows over a socket" {
+	command -v php-cgi >/dev/null || skip "no php-cgi"
+	php 'GET /redirect.php HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 302 Found" ]
+	[[ "$output" == *$'\nLocation: http://example.org/done?from=php\n'* ]]
+	serve -l none -d "$PHP" -P --cgi-ext .php=/usr/bin/php-cgi
+	# a local target to follow: the redirect's host is the test server
+	run curl -s -L -o /dev/null -w '%{http_code} %{num_redirects} %{url_effective}' \
+		--connect-to "example.org:80:127.0.0.1:$PORT" "http://127.0.0.1:$PORT/redirect.php"
+	[ "$output" = "404 1 http://example.org/done?from=php" ]
+	run curl -s "http://127.0.0.1:$PORT/form.php"
+	[ "$output" = "<form method=post><input name=name></form>" ]
+}
+
+@test "php: index.php is the index after index.html and index.htm" {
+	command -v php-cgi >/dev/null || skip "no php-cgi"
+	php 'GET / HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\nindex.php ran: /index.php'* ]]
+	php 'GET /both/ HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'\n<p>static index</p>'* ]]
+	# without --cgi-ext, a listing
+	request 'GET / HTTP/1.0\r\n\r\n' -d "$PHP"
+	[[ "$output" == *"Directory listing for /"* ]]
+}
+
+@test "php: a .php file's source is never served; the other files stay static" {
+	command -v php-cgi >/dev/null || skip "no php-cgi"
+	# without the option it is only a file
+	request 'GET /info.php HTTP/1.0\r\n\r\n' -d "$PHP"
+	[[ "$output" == *"<?php"* ]]
+	php 'GET /source-link.txt HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	php 'HEAD /info.php HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" != *"<?php"* ]]
+	php 'GET /info.php/ HTTP/1.0\r\n\r\n'
+	[[ "$output" != *"<?php"* ]]
+	php 'GET /style.css HTTP/1.0\r\n\r\n'
+	[[ "$output" == *$'\nContent-Type: text/css\n'* ]]
+	[[ "$output" == *$'\nbody { color: teal }' ]]
+	php 'GET /missing.php HTTP/1.0\r\n\r\n'
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	[[ "$output" == *"No such CGI script ('/missing.php')"* ]]
+}
+
+@test "--cgi-ext .EXT alone: such files anywhere are scripts in their own directory" {
+	local root
+	root=$(scratch_root)
+	mkdir -p "$root/deep/er"
+	cp "$WWW/cgi-bin/env.sh" "$root/deep/er/page.cgi"
+	cp "$WWW/cgi-bin/noexec.sh" "$root/deep/er/plain.cgi"
+	chmod 644 "$root/deep/er/plain.cgi"
+	chmod -R a+rX "$root/deep"
+	request 'GET /deep/er/page.cgi/x?a=1 HTTP/1.0\r\n\r\n' -d "$root" --cgi-ext .cgi
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nSCRIPT_NAME=/deep/er/page.cgi\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/x\n'* ]]
+	# case-insensitive, as Apache's AddHandler: PAGE.CGI is no static file either
+	cp "$root/deep/er/page.cgi" "$root/deep/er/PAGE.CGI"
+	request 'GET /deep/er/PAGE.CGI HTTP/1.0\r\n\r\n' -d "$root" --cgi-ext .cgi
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	request 'GET /deep/er/plain.cgi HTTP/1.0\r\n\r\n' -d "$root" --cgi-ext .cgi
+	[ "$(status_line)" = "HTTP/1.0 403 Forbidden" ]
+	[[ "$output" == *"CGI script is not executable"* ]]
+	# a directory named like a script is a directory
+	mkdir "$root/dir.cgi"
+	echo inside >"$root/dir.cgi/a.txt"
+	chmod -R a+rX "$root/dir.cgi"
+	request 'GET /dir.cgi/a.txt HTTP/1.0\r\n\r\n' -d "$root" --cgi-ext .cgi
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+}
+
+@test "--cgi-ext and --script: bad arguments are refused with exit 2" {
+	for a in php .php=php-cgi . '.p/hp' .php=/nonexistent/program; do
+		run cgiinetd -l none --cgi-ext "$a" </dev/null
+		[ "$status" -eq 2 ]
+	done
+	for a in /git git=/bin/true /git=bin/true /g/../x=/bin/true /git=/bin/ /git=/nonexistent; do
+		run cgiinetd -l none --script "$a" </dev/null
+		[ "$status" -eq 2 ]
+	done
+}
+
+# A bare repository with one commit, owned by the account scripts run as
+# (nobody, when the tests run as root: git refuses another's repository,
+# and a push writes into it), in a directory that account can reach (bats'
+# own is private); sets $GITROOT.
+git_repo() {
+	local work=$BATS_TEST_TMPDIR/work
+	GITROOT=$(mktemp -d /tmp/cgiinetd-git.XXXXXX)
+	chmod 755 "$GITROOT"
+	mkdir -p "$work"
+	git -C "$work" init -q -b main
+	echo "first" >"$work/README"
+	git -C "$work" add README
+	git -C "$work" -c user.name=T -c user.email=t@example.org commit -q -m first
+	git clone -q --bare "$work" "$GITROOT/repo.git"
+	git -C "$GITROOT/repo.git" config http.receivepack true
+	if running_as_root; then
+		chown -R nobody "$GITROOT"
+	fi
+	chmod -R a+rX "$GITROOT"
+}
+
+git_serve() {
+	serve -l "$BATS_TEST_TMPDIR/log" -d "$WWW" -P \
+		--script /git=/usr/lib/git-core/git-http-backend \
+		-e GIT_PROJECT_ROOT="$GITROOT" -e GIT_HTTP_EXPORT_ALL=1 "$@"
+}
+
+@test "git: --script /git=git-http-backend: clone, then a push (chunked) with http.receivepack" {
+	[ -x /usr/lib/git-core/git-http-backend ] || skip "no git-http-backend"
+	git_repo
+	git_serve
+	git clone -q "http://127.0.0.1:$PORT/git/repo.git" "$BATS_TEST_TMPDIR/clone"
+	[ "$(cat "$BATS_TEST_TMPDIR/clone/README")" = first ]
+	# 2 MiB of noise: past http.postBuffer (1 MiB), so git sends it chunked
+	head -c 2097152 /dev/urandom >"$BATS_TEST_TMPDIR/clone/blob"
+	git -C "$BATS_TEST_TMPDIR/clone" add blob
+	git -C "$BATS_TEST_TMPDIR/clone" -c user.name=T -c user.email=t@example.org \
+		commit -q -m second
+	GIT_TRACE_CURL_NO_DATA=1 GIT_TRACE_CURL="$BATS_TEST_TMPDIR/curl.trace" \
+		git -C "$BATS_TEST_TMPDIR/clone" push -q origin main
+	grep -qi 'Transfer-Encoding: chunked' "$BATS_TEST_TMPDIR/curl.trace"
+	[ "$(git -c safe.directory="*" -C "$GITROOT/repo.git" log --format=%s main)" = "$(printf 'second\nfirst')" ]
+	# and a fresh clone sees the pushed blob whole
+	git clone -q "http://127.0.0.1:$PORT/git/repo.git" "$BATS_TEST_TMPDIR/again"
+	cmp "$BATS_TEST_TMPDIR/clone/blob" "$BATS_TEST_TMPDIR/again/blob"
+	grep -q '"POST /git/repo.git/git-receive-pack HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "git: a missing repository fails with git's 'not found' (404 through -P)" {
+	[ -x /usr/lib/git-core/git-http-backend ] || skip "no git-http-backend"
+	git_repo
+	git_serve
+	run git clone -q "http://127.0.0.1:$PORT/git/nope.git" "$BATS_TEST_TMPDIR/nope"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"repository 'http://127.0.0.1:$PORT/git/nope.git/' not found"* ]]
+	grep -q '"GET /git/nope.git/info/refs?service=git-upload-pack HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "--script: the program outside the root gets SCRIPT_NAME, PATH_INFO; / for every path" {
+	request 'GET /env/a/b?x=1 HTTP/1.0\r\n\r\n' --script /env/="$WWW/cgi-bin/env.sh"
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *$'\nSCRIPT_NAME=/env\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/a/b\n'* ]]
+	[[ "$output" == *$'\nSCRIPT_FILENAME='"$WWW/cgi-bin/env.sh"$'\n'* ]]
+	# the URL itself; a longer name is not under it
+	request 'GET /env HTTP/1.0\r\n\r\n' --script /env="$WWW/cgi-bin/env.sh"
+	[[ "$output" == *$'\nPATH_INFO=\n'* ]]
+	request 'GET /envx HTTP/1.0\r\n\r\n' --script /env="$WWW/cgi-bin/env.sh"
+	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
+	# it wins over a CGI directory, and POST reaches it
+	request 'POST /cgi-bin/body.sh HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi' \
+		--script /cgi-bin="$WWW/cgi-bin/env.sh"
+	[[ "$output" == *$'\nSCRIPT_NAME=/cgi-bin\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/body.sh\n'* ]]
+	request 'GET /any/thing HTTP/1.0\r\n\r\n' --script /="$WWW/cgi-bin/env.sh"
+	[[ "$output" == *$'\nSCRIPT_NAME=\n'* ]]
+	[[ "$output" == *$'\nPATH_INFO=/any/thing\n'* ]]
+}
+
+@test "--script under --chroot: a binary outside the root runs from its descriptor; a #! program is refused" {
+	running_as_root || skip "needs root"
+	local root prog=$BATS_TEST_TMPDIR/bin/hello-static
+	root=$(scratch_root)
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cc -static -o "$prog" "$BATS_TEST_DIRNAME/cgi-hello.c" 2>/dev/null || skip "no static libc"
+	chmod 755 "$BATS_TEST_TMPDIR/bin" "$prog"
+	request 'GET /hello?q HTTP/1.0\r\n\r\n' -d "$root" --chroot --script /hello="$prog"
+	[ "$(status_line)" = "HTTP/1.0 200 Script output follows" ]
+	[[ "$output" == *"compiled: argc=2 query=q"* ]]
+	run cgiinetd -l none -d "$root" --chroot --script /env="$WWW/cgi-bin/env.sh" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"is a #! script: under --chroot"* ]]
+}
+
+@test "wsgi: wsgiref's CGIHandler under -P over a socket: a 302, a 404, a 1 MiB POST" {
+	serve -l none -d "$WWW" -P --script /app="$APPS/wsgi/app.py"
+	run curl -s "http://127.0.0.1:$PORT/app"
+	[ "$output" = "$(printf 'app http://127.0.0.1:%s/app\nrequest http://127.0.0.1:%s/app' "$PORT" "$PORT")" ]
+	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT/app/go"
+	[ "$output" = "302 http://127.0.0.1:$PORT/app/there" ]
+	run curl -s -w ' %{http_code}' "http://127.0.0.1:$PORT/app/nothing"
+	[ "$output" = "no such page
+ 404" ]
+	head -c 1048576 /dev/urandom >"$BATS_TEST_TMPDIR/body"
+	run curl -s --data-binary @"$BATS_TEST_TMPDIR/body" "http://127.0.0.1:$PORT/app/upload"
+	[ "$output" = "got 1048576 md5 $(md5sum <"$BATS_TEST_TMPDIR/body" | cut -d' ' -f1)" ]
+}
+
+@test "wsgi: behind a PROXY v2 header with the SSL flag, and with --https, the app builds https:// URLs" {
+	local sig='\r\n\r\n\x00\r\nQUIT\n'
+	request "$sig"'\x21\x11\x00\x14\xc0\x00\x02\x05\xc6\x33\x64\x02\xc8\x01\x01\xbb\x20\x00\x05\x01\x00\x00\x00\x00GET /app HTTP/1.1\r\nHost: www.example.org\r\n\r\n' \
+		-P --proxy-protocol --script /app="$APPS/wsgi/app.py"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *$'\napp https://www.example.org/app\n'* ]]
+	request 'GET /app/go HTTP/1.1\r\nHost: www.example.org\r\n\r\n' -P --https \
+		--script /app="$APPS/wsgi/app.py"
+	[[ "$output" == *$'\nLocation: https://www.example.org/app/there\n'* ]]
+	request 'GET /app/go HTTP/1.1\r\nHost: www.example.org\r\n\r\n' -P \
+		--script /app="$APPS/wsgi/app.py"
+	[[ "$output" == *$'\nLocation: http://www.example.org/app/there\n'* ]]
+}
+
+@test "perl: a CGI.pm script through --cgi-ext .pl under -P: its form, the POST, redirect()" {
+	perl -MCGI -e 1 2>/dev/null || skip "no CGI.pm"
+	request 'GET /perl/form.pl HTTP/1.0\r\n\r\n' -d "$APPS" -P --cgi-ext .pl
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *'<form method="post"'* ]]
+	[[ "$output" == *'name="name"'* ]]
+	request 'POST /perl/form.pl HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 10\r\n\r\nname=Perl!' \
+		-d "$APPS" -P --cgi-ext .pl
+	[[ "$output" == *$'\nhello Perl!' ]]
+	request 'GET /perl/form.pl?go=1 HTTP/1.0\r\n\r\n' -d "$APPS" -P --cgi-ext .pl
+	[ "$(status_line)" = "HTTP/1.0 302 Found" ]
+	[[ "$output" == *$'\nLocation: http://example.org/perl-done\n'* ]]
+	# its source is never served
+	[[ "$output" != *"use CGI"* ]]
+}

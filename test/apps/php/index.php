@@ -1,0 +1,1 @@
+<?php echo "index.php ran: ", $_SERVER['SCRIPT_NAME'], "\n";

@@ -1,0 +1,1 @@
+<?php phpinfo(INFO_GENERAL | INFO_VARIABLES);

@@ -1,0 +1,1 @@
+<?php header('Location: http://example.org/done?from=php'); echo "moved\n";
