@@ -28,7 +28,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
 PORT = 8000
 FUZZ_SECONDS = 60
 
-SRC = cgiinetd.c http.c cgi.c
+SRC = cgiinetd.c http.c file.c cgi.c
 OBJ = $(SRC:.c=.o)
 
 all: cgiinetd
@@ -47,8 +47,9 @@ $(CC_STAMP):
 $(OBJ): $(CC_STAMP) $(if $(MUSL_GCC),musl-include)
 	$(CC) $(CFLAGS) $(MUSL_INC) -c -o $@ $(@:.o=.c)
 
-cgiinetd.o: cgiinetd.c http.h cgi.h
-http.o: http.c http.h mime.h
+cgiinetd.o: cgiinetd.c http.h cgi.h file.h
+http.o: http.c http.h
+file.o: file.c file.h http.h cgi.h mime.h
 cgi.o: cgi.c cgi.h http.h
 
 # The system's mime.types as a sorted C table: a type is a binary search,
@@ -84,7 +85,7 @@ musl-include:
 
 # The same sources with AddressSanitizer and UBSan (glibc: ASan needs it),
 # for the second test run. Each run is bounded: a test that hangs fails it.
-san/cgiinetd: $(SRC) http.h cgi.h mime.h
+san/cgiinetd: $(SRC) http.h cgi.h file.h mime.h
 	mkdir -p san
 	cc $(CFLAGS) $(SAN_FLAGS) -pie -o $@ $(SRC)
 
@@ -95,7 +96,7 @@ check: cgiinetd san/cgiinetd
 
 # valgrind over requests that do not exec (slow: not part of check), on a
 # glibc build: valgrind cannot follow a static musl binary's allocator.
-vg/cgiinetd: $(SRC) http.h cgi.h mime.h
+vg/cgiinetd: $(SRC) http.h cgi.h file.h mime.h
 	mkdir -p vg
 	cc $(CFLAGS) -pie -o $@ $(SRC)
 
@@ -136,7 +137,7 @@ clean:
 	rm -rf cgiinetd $(OBJ) .cc-* mime.h san vg fuzz musl-include
 
 # libFuzzer over the request head (clang): FUZZ_SECONDS, seeds in test/fuzz.
-fuzz/fuzz_request: test/fuzz/fuzz_request.c http.c http.h mime.h
+fuzz/fuzz_request: test/fuzz/fuzz_request.c http.c http.h
 	mkdir -p fuzz
 	clang -std=c11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ test/fuzz/fuzz_request.c http.c

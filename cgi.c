@@ -67,6 +67,19 @@ script_alias(const struct server *sv, const char *path)
 	return best;
 }
 
+/* The --cgi-ext that the name name[0..n) ends in (case-insensitively, as
+ * Apache's AddHandler), with something before it; NULL if none. */
+const struct cgi_ext *
+cgi_ext_of(const struct server *sv, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sv->nexts; i++) {
+		const struct cgi_ext *x = &sv->exts[i];
+		if (n > x->len && !strncasecmp(name + n - x->len, x->ext, x->len))
+			return x;
+	}
+	return NULL;
+}
+
 /* --cgi-ext: the length of the path's first component that ends in a
  * script's extension and is not a directory (a file, or nothing: a missing
  * script); the rest is PATH_INFO. 0 if there is none. */
@@ -82,7 +95,7 @@ ext_script_len(const struct server *sv, const char *path)
 		char prefix[REQ_LINE_MAX + 2];
 		int fd;
 
-		if (http_cgi_ext(sv, p + 1, n)) {
+		if (cgi_ext_of(sv, p + 1, n)) {
 			snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
 			fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY);
 			if (fd < 0)
@@ -170,7 +183,7 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 	snprintf(c->name, sizeof(c->name), "%.*s", (int)(r->path + n - slash), slash);
 	c->path_info = r->path + n;
 	c->nph = !strncmp(c->name, "nph-", 4);
-	x = http_cgi_ext(sv, c->name, strlen(c->name));
+	x = cgi_ext_of(sv, c->name, strlen(c->name));
 	if (x && x->prog.path) {
 		c->prog = &x->prog;
 		c->prog_file = true;

@@ -27,6 +27,7 @@ struct cgi {	/* the small fields first: the buffers are touched only as used */
 };
 
 bool cgi_is_script(const struct server *sv, const char *path);
+const struct cgi_ext *cgi_ext_of(const struct server *sv, const char *name, size_t n);
 bool cgi_index(const struct server *sv, struct request *r);
 enum status cgi_prepare(struct request *r, const struct server *sv, struct cgi *c);
 enum status cgi_run(struct request *r, const struct server *sv, struct cgi *c);

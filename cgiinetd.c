@@ -35,6 +35,7 @@
 
 #include "http.h"
 #include "cgi.h"
+#include "file.h"
 
 enum { OPT_CGI_TIMEOUT = 256, OPT_CHROOT, OPT_FOLLOW, OPT_NO_LISTING,
        OPT_PASS_AUTH, OPT_MAX_BODY, OPT_DOTFILES, OPT_PROXY, OPT_HTTPS, OPT_CGI_EXT,
@@ -693,7 +694,7 @@ route(struct request *r, const struct server *sv)
 			http_set_msg(r, "Can only POST to CGI scripts");
 			s = S_NOT_IMPLEMENTED;
 		} else
-			s = http_serve_static(r, sv);
+			s = file_serve(r, sv);
 		if (s != S_LOCAL_REDIRECT || (s = redirect(r, hops)))
 			return s;
 	}

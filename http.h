@@ -184,7 +184,6 @@ enum status http_decode_path(struct request *r);
 const char *http_field(const struct request *r, const char *name);
 size_t http_token_len(const char *s);
 bool http_is_token(const char *s);
-enum status http_serve_static(struct request *r, const struct server *sv);
 void http_send_error(struct request *r, enum status s);
 void http_head_begin(struct head *h, struct request *r, int status,
                      const char *reason);
@@ -194,6 +193,11 @@ void http_head_add(struct head *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int http_head_send(struct request *r, struct head *h, bool body_follows);
 int http_write_all(int fd, const void *buf, size_t len);
+off_t http_sendfile(const struct request *r, int fd, off_t off, off_t len);
+int http_openat2(const struct server *sv, int dirfd, const char *path, int flags,
+                 uint64_t resolve);
+char *http_put_number(char *p, unsigned long long v, unsigned base, int width);
+const char *http_decimal(char buf[24], unsigned long long v);
 int http_send(const struct request *r, const void *buf, size_t len, bool more);
 const char *http_reason(int status);
 void http_date(time_t t, char out[30]);
@@ -202,7 +206,6 @@ time_t http_time(void);
 int http_hexval(unsigned char c);	/* 0-15, or -1 */
 int http_open_beneath(const struct server *sv, const char *path, int flags);
 int http_open_at(const struct server *sv, int dirfd, const char *path, int flags);
-const struct cgi_ext *http_cgi_ext(const struct server *sv, const char *name, size_t n);
 void http_set_msg(struct request *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 enum status http_fail(struct request *r, enum status s, const char *fmt, ...)

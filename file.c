@@ -1,0 +1,830 @@
+/*
+ * file.c: static files. The confinement policy for their paths (dot-files,
+ * CGI directories, where a symlink really leads), MIME types, conditional
+ * requests, ranges, precompressed siblings, directory listings. Every byte
+ * goes out through http.c.
+ *
+ * Implemented: RFC 9110 8.8.3 (ETag), 13.1.1-13.1.3 and 13.2.2 (If-Match,
+ * If-None-Match, If-Modified-Since, in that order), 14 (single byte ranges;
+ * a multi-range request gets the whole file), 12.5.3 (Accept-Encoding: a
+ * precompressed .gz sibling).
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgi.h"
+#include "file.h"
+#include "http.h"
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const index_names[] = { "index.html", "index.htm" };
+
+/* Extension to type: the system's mime.types, compiled into mime.h by make
+ * (mime_names: "ext\0type\0" pairs; mime_system: their offsets, sorted by
+ * extension); then this table, for what it lacks. */
+#include "mime.h"
+static const struct {
+	const char *ext, *type;
+} mime_fallback[] = {
+	{ "html", "text/html" }, { "htm", "text/html" }, { "txt", "text/plain" },
+	{ "css", "text/css" }, { "js", "text/javascript" },
+	{ "mjs", "text/javascript" }, { "json", "application/json" },
+	{ "xml", "application/xml" }, { "svg", "image/svg+xml" },
+	{ "png", "image/png" }, { "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" },
+	{ "gif", "image/gif" }, { "webp", "image/webp" },
+	{ "ico", "image/vnd.microsoft.icon" }, { "pdf", "application/pdf" },
+	{ "wasm", "application/wasm" }, { "mp4", "video/mp4" },
+	{ "webm", "video/webm" }, { "mp3", "audio/mpeg" }, { "ogg", "audio/ogg" },
+	{ "woff", "font/woff" }, { "woff2", "font/woff2" },
+	{ "gz", "application/gzip" }, { "zip", "application/zip" },
+	{ "tar", "application/x-tar" },
+};
+
+
+/* ---- static files --------------------------------------------------------- */
+
+static enum status
+errno_status(struct request *r)
+{
+	switch (errno) {
+	case EACCES:
+	case EPERM:
+		return S_FORBIDDEN;
+	case ENOENT:
+	case ENOTDIR:
+	case ELOOP:
+	case EXDEV:		/* RESOLVE_BENEATH: it would leave the root */
+	case ENAMETOOLONG:
+	case ENXIO:		/* a FIFO with no writer, a socket */
+		http_set_msg(r, "File not found");
+		return S_NOT_FOUND;
+	default:
+		return S_INTERNAL_ERROR;
+	}
+}
+
+/* Dot-files stay hidden (a .git/ must not leak), but for /.well-known/. */
+static bool
+is_hidden(const struct server *sv, const char *path)
+{
+	if (sv->dotfiles)
+		return false;
+	if (!strncmp(path, "/.well-known", 12) && (!path[12] || path[12] == '/'))
+		path += 12;
+	return strstr(path, "/.") != NULL;
+}
+
+/* Whether a directory on the way to path is a CGI directory under another
+ * name (a symlink, a case-folding file system): then path is a script's
+ * source, never to be served. Compared by device and inode. */
+static bool
+under_cgi_dir(const struct server *sv, const char *path)
+{
+	struct stat cgi[CGI_DIRS_MAX], st;
+	size_t ncgi = 0;
+	char prefix[REQ_LINE_MAX + 2];
+
+	for (const char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		int fd;
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
+		if (ncgi == 0)	/* the CGI directories, looked up when first needed */
+			for (size_t i = 0; i < sv->ncgi_dirs; i++)
+				if ((fd = http_open_beneath(sv, sv->cgi_dirs[i], O_PATH)) >= 0) {
+					if (fstat(fd, &cgi[ncgi]) == 0)
+						ncgi++;
+					close(fd);
+				}
+		if (ncgi == 0)
+			return false;
+		if ((fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
+			return false;
+		if (fstat(fd, &st) < 0)
+			st.st_ino = 0;
+		close(fd);
+		for (size_t i = 0; i < ncgi; i++)
+			if (st.st_dev == cgi[i].st_dev && st.st_ino == cgi[i].st_ino)
+				return true;
+	}
+	return false;
+}
+
+/* Whether the last component of path is a --cgi-ext script's name: its
+ * source is never served. */
+static bool
+is_ext_script(const struct server *sv, const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	return cgi_ext_of(sv, base, strlen(base)) != NULL;
+}
+
+/* Where an opened file really is, as a path beneath the root, from the
+ * kernel's own record of it; false when that cannot be had (no /proc, as
+ * in a chroot) or it lies outside the root (--follow-symlinks). */
+static bool
+real_path(const struct server *sv, int fd, char *out, size_t cap)
+{
+	char link[32], buf[PATH_MAX];
+	size_t n = strcmp(sv->docroot_abs, "/") ? strlen(sv->docroot_abs) : 0;
+	ssize_t len;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	if ((len = readlink(link, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[len] = '\0';
+	if (buf[0] != '/' || strncmp(buf, sv->docroot_abs, n) || (buf[n] && buf[n] != '/'))
+		return false;
+	snprintf(out, cap, "%s", buf[n] ? buf + n : "/");
+	return true;
+}
+
+static int open_in_checked(const struct server *sv, const char *path, int flags);
+
+/* Open a path to be served as a file or a listing. Neither its spelling
+ * nor, through symlinks, where it really leads may be a dot-file or lie
+ * under a CGI directory (a script's source): a symlinked path is judged by
+ * the kernel's record of the opened file, and refused if that is not to be
+ * had. errno ENOENT for a refusal. */
+static int
+open_static(const struct server *sv, const char *path, int flags)
+{
+	if (is_hidden(sv, path) || under_cgi_dir(sv, path) || is_ext_script(sv, path))
+		return errno = ENOENT, -1;
+	return open_in_checked(sv, path, flags);
+}
+
+/* open_in_checked's path through a symlink: judged by where it leads.
+ * Apart, so that its buffers are not on the stack of every request. */
+static int __attribute__((noinline))
+open_through_symlinks(const struct server *sv, const char *path, int flags)
+{
+	char real[PATH_MAX];
+	int fd;
+
+	if ((fd = http_open_beneath(sv, path, flags)) < 0)
+		return -1;
+	if (real_path(sv, fd, real, sizeof(real)) ?
+	    !is_hidden(sv, real) && !under_cgi_dir(sv, real) &&
+	    !is_ext_script(sv, real) : sv->follow_symlinks)
+		return fd;
+	close(fd);
+	return errno = ENOENT, -1;
+}
+
+/* As open_static, for a name in a directory whose path was just checked
+ * (an index file, a .gz sibling): only where a symlink leads is left. */
+static int
+open_in_checked(const struct server *sv, const char *path, int flags)
+{
+	int fd = http_openat2(sv, sv->rootfd, path, flags, RESOLVE_NO_SYMLINKS);
+
+	if (fd >= 0 || errno != ELOOP)
+		return fd;
+	return open_through_symlinks(sv, path, flags);
+}
+
+static int
+mime_cmp(const void *ext, const void *offset)
+{
+	return strcmp(ext, mime_names + *(const unsigned *)offset);
+}
+
+/* The system's type for ext, or NULL. */
+static const char *
+mime_system_type(const char *ext)
+{
+	const unsigned *o = bsearch(ext, mime_system, LEN(mime_system) - 1,
+	                            sizeof(*o), mime_cmp);
+
+	return o ? mime_names + *o + strlen(ext) + 1 : NULL;
+}
+
+/* SimpleHTTPRequestHandler.extensions_map: what Python says for these
+ * whatever mime.types does (a .bz2 is no octet-stream there), the name's
+ * own case first, then lowered (so ".z" is not ".Z"). */
+static const char *
+python_type(const char *ext)
+{
+	static const struct { const char *ext, *type; } map[] = {
+		{ "gz", "application/gzip" }, { "Z", "application/octet-stream" },
+		{ "bz2", "application/x-bzip2" }, { "xz", "application/x-xz" },
+	};
+
+	for (size_t i = 0; i < LEN(map); i++)
+		if (!strcmp(ext, map[i].ext))
+			return map[i].type;
+	return NULL;
+}
+
+/* The type of a file name by its last extension, as Python's guess_type:
+ * the extension as spelt, then in lower case; else octet-stream. */
+static const char *
+mime_type(const char *name)
+{
+	const char *base = strrchr(name, '/'), *ext, *type;
+	char lower[32];
+	size_t i;
+
+	base = base ? base + 1 : name;
+	ext = strrchr(base, '.');
+	if (!ext || ext == base || strlen(++ext) >= sizeof(lower))
+		return "application/octet-stream";
+	for (i = 0; ext[i]; i++)
+		lower[i] = (char)tolower((unsigned char)ext[i]);
+	lower[i] = '\0';
+	if ((type = python_type(ext)) || (type = python_type(lower)) ||
+	    (type = mime_system_type(ext)) || (type = mime_system_type(lower)))
+		return type;
+	for (i = 0; i < LEN(mime_fallback); i++)
+		if (!strcmp(lower, mime_fallback[i].ext))
+			return mime_fallback[i].type;
+	return "application/octet-stream";
+}
+
+/* What is sent for a file: the file itself or its precompressed sibling. */
+struct rep {
+	int fd;
+	struct stat st;
+	bool gzip;		/* the sibling: Content-Encoding: gzip */
+	bool vary;		/* there is one: the answer varies by Accept-Encoding */
+	char etag[64];
+	char modified[30];
+};
+
+/* A q-value of zero: "0", "0.", "0.0" ... (RFC 9110 12.4.2). */
+static bool
+q_is_zero(const char *params)
+{
+	const char *q = params;
+
+	while ((q = strchr(q, ';'))) {
+		q += 1 + strspn(q + 1, " \t");
+		if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
+			size_t n = q[2] == '0' && q[3] == '.' ? 4 + strspn(q + 4, "0") : 3;
+			return q[2] == '0' && strspn(q + n, " \t") == strlen(q + n);
+		}
+	}
+	return false;
+}
+
+/* One Accept-Encoding line: what it says of gzip (or x-gzip) and of "*",
+ * 1 allowed, 0 refused (q=0); a later element overrides an earlier. */
+static void
+gzip_in(const char *ae, int *gzip, int *star)
+{
+	char list[HDR_LINE_MAX + 1], *save = NULL;
+
+	snprintf(list, sizeof(list), "%s", ae);
+	for (char *el = strtok_r(list, ",", &save); el; el = strtok_r(NULL, ",", &save)) {
+		size_t n;
+		el += strspn(el, " \t");
+		n = strcspn(el, " \t;");
+		if ((n == 4 && !strncasecmp(el, "gzip", 4)) ||
+		    (n == 6 && !strncasecmp(el, "x-gzip", 6)))
+			*gzip = !q_is_zero(el + n);
+		else if (n == 1 && el[0] == '*')
+			*star = !q_is_zero(el + n);
+	}
+}
+
+/* Accept-Encoding, over all its field lines (one list, RFC 9110 5.3),
+ * allows gzip: named with q above 0, or not named and "*" allowed
+ * (12.5.3). */
+static bool
+accepts_gzip(const struct request *r)
+{
+	int gzip = -1, star = 0;
+
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcasecmp(r->fields[i].name, "Accept-Encoding"))
+			gzip_in(r->fields[i].value, &gzip, &star);
+	return gzip >= 0 ? gzip : star;
+}
+
+/* name.gz beside the file, if there is one: sent instead when the client
+ * takes gzip; either way the answer then varies by Accept-Encoding. */
+static void
+pick_gzip(const struct request *r, const struct server *sv, const char *name,
+          struct rep *p)
+{
+	char gz[PATH_MAX];	/* no longer path could be opened */
+	struct stat st;
+	size_t n = strlen(name);
+	int fd;
+
+	if ((n > 3 && !strcmp(name + n - 3, ".gz")) ||
+	    snprintf(gz, sizeof(gz), "%s.gz", name) >= (int)sizeof(gz) ||
+	    (fd = open_in_checked(sv, gz, O_RDONLY | O_NONBLOCK)) < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	p->vary = true;
+	if (!accepts_gzip(r)) {
+		close(fd);
+		return;
+	}
+	p->fd = fd;
+	p->st = st;
+	p->gzip = true;
+}
+
+/* Is the tag in this entity-tag list, or is the list "*"? Compared
+ * strongly (If-Match, RFC 9110 8.8.3.2), a weak W/ tag never matches;
+ * weakly (If-None-Match), W/ is ignored. With no tag (a listing has
+ * none), only "*" matches. */
+static bool
+etag_in(const char *list, const char *etag, bool strong)
+{
+	size_t n = etag ? strlen(etag) : 0;
+
+	for (const char *p = list; *p;) {
+		bool weak;
+
+		p += strspn(p, " \t,");
+		if (*p == '*')
+			return true;
+		if ((weak = !strncmp(p, "W/", 2)))
+			p += 2;
+		if (etag && !strncmp(p, etag, n) &&
+		    (!p[n] || strchr(" \t,", p[n])) && !(weak && strong))
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+/* The same, over every field line of that name: several lines are one
+ * comma-joined list (RFC 9110 5.3). */
+static bool
+etag_listed(const struct request *r, const char *name, const char *etag,
+            bool strong)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (!strcasecmp(r->fields[i].name, name) &&
+		    etag_in(r->fields[i].value, etag, strong))
+			return true;
+	return false;
+}
+
+/* 412? If-Match that lists neither "*" nor the current tag, strongly
+ * compared (RFC 9110 13.1.1): evaluated first (13.2.2). */
+static bool
+precondition_failed(const struct request *r, const char *etag)
+{
+	return http_field(r, "If-Match") &&
+	       !etag_listed(r, "If-Match", etag, true);
+}
+
+/* 304? If-None-Match when there is one, else If-Modified-Since in any of
+ * the three date forms (RFC 9110 13.2.2, 13.1.3). */
+static bool
+not_modified(const struct request *r, const struct rep *p)
+{
+	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
+	                                     "%A, %d-%b-%y %H:%M:%S GMT",
+	                                     "%a %b %e %H:%M:%S %Y" };
+	const char *ims = http_field(r, "If-Modified-Since");
+
+	if (http_field(r, "If-None-Match"))
+		return etag_listed(r, "If-None-Match", p->etag, false);
+	for (size_t i = 0; ims && i < LEN(forms); i++) {
+		struct tm tm = { 0 };
+		const char *e = strptime(ims, forms[i], &tm);
+		if (e && !*e)
+			return p->st.st_mtime <= timegm(&tm);
+	}
+	return false;
+}
+
+/* Digits to an offset, saturating; false if there are none. */
+static bool
+range_pos(const char **s, off_t *v)
+{
+	size_t n = strspn(*s, "0123456789");
+
+	*v = 0;
+	for (size_t i = 0; i < n; i++)
+		*v = *v > (INT64_MAX - 9) / 10 ? INT64_MAX : *v * 10 + ((*s)[i] - '0');
+	*s += n;
+	return n > 0;
+}
+
+/* One byte range (RFC 9110 14.1.2, 14.2), as [*first, *last]: S_NONE to
+ * send it; S_OK for the whole file (no Range, a HEAD, several ranges, one
+ * not understood, an If-Range that no longer holds); 416 if it is beyond
+ * the file. */
+static enum status
+byte_range(const struct request *r, const struct rep *p, off_t *first, off_t *last)
+{
+	const char *range = http_field(r, "Range"), *ifr = http_field(r, "If-Range");
+	off_t size = p->st.st_size, a, b;
+	bool has_a, has_b;
+
+	if (!range || r->method != M_GET || strncasecmp(range, "bytes=", 6) ||
+	    strchr(range, ',') || (ifr && strcmp(ifr, p->etag) && strcmp(ifr, p->modified)))
+		return S_OK;
+	range += 6;
+	has_a = range_pos(&range, &a);
+	if (*range++ != '-')
+		return S_OK;
+	has_b = range_pos(&range, &b);
+	if (*range || (!has_a && !has_b) || (has_a && has_b && b < a))
+		return S_OK;
+	if (!has_a) {		/* the last b bytes */
+		if (b == 0 || size == 0)
+			return S_RANGE_NOT_SATISFIABLE;
+		*first = b < size ? size - b : 0;
+		*last = size - 1;
+		return S_NONE;
+	}
+	if (a >= size)
+		return S_RANGE_NOT_SATISFIABLE;
+	*first = a;
+	*last = has_b && b < size ? b : size - 1;
+	return S_NONE;
+}
+
+static enum status
+send_not_modified(struct request *r, const struct rep *p)
+{
+	struct head *h = &r->out;
+
+	http_head_begin(h, r, S_NOT_MODIFIED, NULL);
+	http_head_add(h, "ETag: %s\r\n%sConnection: close\r\n", p->etag,
+	              p->vary ? "Vary: Accept-Encoding\r\n" : "");
+	http_head_send(r, h, false);
+	return S_NOT_MODIFIED;
+}
+
+/* The head of a 200 or 206 for a file. */
+static void
+file_head(struct head *h, struct request *r, const struct rep *p, const char *type,
+          enum status range, off_t first, off_t last)
+{
+	char len[24];
+
+	http_head_begin(h, r, range == S_NONE ? S_PARTIAL_CONTENT : S_OK, NULL);
+	http_head_cat(h, "Content-Type: ", type, "\r\n",
+	              p->gzip ? "Content-Encoding: gzip\r\n" : "",
+	              "Content-Length: ", http_decimal(len, (unsigned long long)(last - first + 1)),
+	              "\r\n");
+	if (range == S_NONE)
+		http_head_add(h, "Content-Range: bytes %lld-%lld/%lld\r\n", (long long)first,
+		              (long long)last, (long long)p->st.st_size);
+	http_head_cat(h, "Last-Modified: ", p->modified, "\r\nETag: ", p->etag,
+	              "\r\nAccept-Ranges: bytes\r\n",
+	              p->vary ? "Vary: Accept-Encoding\r\n" : "", "Connection: close\r\n");
+}
+
+/* "inode-size-mtime" in hex: changes whenever the file is replaced or
+ * written (to the nanosecond). */
+static void
+etag(char out[64], const struct stat *st)
+{
+	char *p = out;
+
+	*p++ = '"';
+	p = http_put_number(p, (unsigned long long)st->st_ino, 16, 1);
+	*p++ = '-';
+	p = http_put_number(p, (unsigned long long)st->st_size, 16, 1);
+	*p++ = '-';
+	p = http_put_number(p, (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL +
+	               (unsigned long long)st->st_mtim.tv_nsec, 16, 1);
+	memcpy(p, "\"", 2);
+}
+
+/* A regular file: conditionals, a range, then the bytes by sendfile. */
+static enum status
+send_file(struct request *r, const struct server *sv, int fd,
+          const struct stat *st, const char *name)
+{
+	struct rep p = { .fd = fd, .st = *st };
+	off_t first = 0, last = st->st_size - 1, len;
+	enum status range, s;
+	struct head *h = &r->out;
+
+	pick_gzip(r, sv, name, &p);
+	etag(p.etag, &p.st);
+	http_date(p.st.st_mtime, p.modified);
+	range = byte_range(r, &p, &first, &last);
+	if (precondition_failed(r, p.etag)) {
+		s = S_PRECONDITION_FAILED;
+	} else if (not_modified(r, &p)) {
+		s = send_not_modified(r, &p);
+	} else if (range == S_RANGE_NOT_SATISFIABLE) {
+		snprintf(r->extra_header, sizeof(r->extra_header),
+		         "Content-Range: bytes */%lld\r\n", (long long)p.st.st_size);
+		s = S_RANGE_NOT_SATISFIABLE;
+	} else {
+		if (range == S_OK)
+			first = 0, last = p.st.st_size - 1;
+		len = last - first + 1;
+		file_head(h, r, &p, mime_type(name), range, first, last);
+		if (http_head_send(r, h, r->method != M_HEAD && len > 0) == 0 &&
+		    r->method != M_HEAD && len > 0)
+			r->body_sent = http_sendfile(r, p.fd, first, len);
+		s = (enum status)r->status;
+	}
+	if (p.fd != fd)
+		close(p.fd);
+	return s;
+}
+
+/* A directory asked for without its slash: 301 to the slashed path. The
+ * Location is built from the collapsed path, never the raw target, so
+ * "//evil.example/" cannot become an open redirect (CVE-2021-28861). */
+static enum status
+redirect_slash(struct request *r)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct head *h = &r->out;
+
+	http_head_begin(h, r, S_MOVED_PERMANENTLY, NULL);
+	http_head_add(h, "Location: ");
+	for (const unsigned char *p = (const unsigned char *)r->path; *p; p++) {
+		if (isalnum(*p) || strchr("/-._~!$&'()*+,;=:@", *p))
+			http_head_add(h, "%c", *p);
+		else
+			http_head_add(h, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+	http_head_add(h, "/%s%s\r\nContent-Length: 0\r\nConnection: close\r\n",
+	              r->query ? "?" : "", r->query ? r->query : "");
+	if (http_head_send(r, h, false) < 0)
+		r->status = S_INTERNAL_ERROR;
+	return S_MOVED_PERMANENTLY;
+}
+
+/* ---- directory listings --------------------------------------------------- */
+
+struct entry {
+	char *name;
+	bool dir, link;
+};
+
+/* A sink that either counts (no request) or sends: the listing is made
+ * twice, once for its Content-Length, once to send, in a fixed buffer. */
+struct out {
+	const struct request *r;
+	off_t total;
+	size_t len;
+	bool failed;
+	char buf[8192];
+};
+
+static void
+out_put(struct out *o, const char *s, size_t n)
+{
+	o->total += (off_t)n;
+	if (!o->r || o->failed)
+		return;
+	if (o->len + n > sizeof(o->buf)) {
+		o->failed = http_send(o->r, o->buf, o->len, false) < 0;
+		o->len = 0;
+	}
+	if (n > sizeof(o->buf))
+		o->failed = o->failed || http_send(o->r, s, n, false) < 0;
+	else
+		memcpy(o->buf + o->len, s, n), o->len += n;
+}
+
+static void
+out_str(struct out *o, const char *s)
+{
+	out_put(o, s, strlen(s));
+}
+
+/* html.escape(s, quote=False), as Python's listing does; and a control
+ * byte (ESC, BEL: a file name may hold any) becomes '?', as on error pages. */
+static void
+out_html(struct out *o, const char *s)
+{
+	static const char special[] = "&<>\x7f\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a"
+		"\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
+		"\x1d\x1e\x1f";
+
+	for (; *s; s++) {
+		size_t n = strcspn(s, special);
+		out_put(o, s, n);
+		s += n;
+		if (!*s)
+			break;
+		out_str(o, *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : "?");
+	}
+}
+
+/* urllib.parse.quote: unreserved and '/' stay, the rest is %XX. */
+static void
+out_quoted(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) || strchr("/-._~", *p))
+			out_put(o, (const char *)p, 1);
+		else
+			out_put(o, (char[]){ '%', hex[*p >> 4], hex[*p & 15] }, 3);
+	}
+}
+
+static void
+listing_body(struct out *o, const char *path, const struct entry *e, size_t n)
+{
+	out_str(o, "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n"
+	        "<meta charset=\"utf-8\">\n<title>Directory listing for ");
+	out_html(o, path);
+	out_str(o, "</title>\n</head>\n<body>\n<h1>Directory listing for ");
+	out_html(o, path);
+	out_str(o, "</h1>\n<hr>\n<ul>\n");
+	for (size_t i = 0; i < n; i++) {
+		out_str(o, "<li><a href=\"");
+		out_quoted(o, e[i].name);
+		out_str(o, e[i].dir ? "/\">" : "\">");
+		out_html(o, e[i].name);
+		out_str(o, e[i].link ? "@" : e[i].dir ? "/" : "");
+		out_str(o, "</a></li>\n");
+	}
+	out_str(o, "</ul>\n<hr>\n</body>\n</html>\n");
+	if (o->r && !o->failed && o->len)
+		o->failed = http_send(o->r, o->buf, o->len, false) < 0;
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static void
+free_entries(struct entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(e[i].name);
+	free(e);
+}
+
+/* Whether name in the directory at path is, or leads to, a directory: a
+ * symlink is followed only as far as it stays beneath the root. */
+static bool
+entry_is_dir(const struct server *sv, const char *path, const char *name,
+             unsigned char type)
+{
+	char full[REQ_LINE_MAX + 2 + NAME_MAX + 1];
+	int fd;
+
+	if (type != DT_LNK && type != DT_UNKNOWN)
+		return type == DT_DIR;
+	snprintf(full, sizeof(full), "%s%s", path, name);
+	if ((fd = http_open_beneath(sv, full, O_PATH | O_DIRECTORY)) < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Read the directory: names, whether each is (or leads to) a directory,
+ * whether it is a symlink; dot-names left out as they are not served. */
+static struct entry *
+read_entries(const struct server *sv, const char *path, int dirfd, size_t *count)
+{
+	DIR *d;
+	struct dirent *de;
+	struct entry *e = NULL;
+	size_t n = 0, cap = 0;
+	int fd = dup(dirfd);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.' && (!sv->dotfiles || !de->d_name[1] ||
+		    !strcmp(de->d_name, "..")))
+			continue;
+		if (n == cap) {
+			struct entry *ne = reallocarray(e, cap ? cap * 2 : 64, sizeof(*e));
+			if (!ne)
+				goto nomem;
+			e = ne;
+			cap = cap ? cap * 2 : 64;
+		}
+		if (!(e[n].name = strdup(de->d_name)))
+			goto nomem;
+		e[n].link = de->d_type == DT_LNK || (de->d_type == DT_UNKNOWN &&
+		            fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		            S_ISLNK(st.st_mode));
+		e[n].dir = entry_is_dir(sv, path, de->d_name, de->d_type);
+		n++;
+	}
+	closedir(d);
+	if (!e && !(e = calloc(1, sizeof(*e))))
+		return NULL;
+	qsort(e, n, sizeof(*e), entry_cmp);
+	*count = n;
+	return e;
+nomem:			/* never a listing with names missing: a 500 */
+	closedir(d);
+	free_entries(e, n);
+	errno = ENOMEM;
+	return NULL;
+}
+
+static enum status
+send_listing(struct request *r, const struct server *sv, int dirfd)
+{
+	struct out count = { .r = NULL }, send = { .r = r };
+	struct entry *e;
+	struct head *h = &r->out;
+	size_t n = 0;
+
+	if (!sv->listing) {
+		http_set_msg(r, "No permission to list directory");
+		return S_FORBIDDEN;
+	}
+	if (!(e = read_entries(sv, r->path, dirfd, &n))) {
+		http_set_msg(r, "No permission to list directory");
+		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;
+	}
+	if (precondition_failed(r, NULL)) {
+		free_entries(e, n);
+		return S_PRECONDITION_FAILED;
+	}
+	listing_body(&count, r->path, e, n);
+	http_head_begin(h, r, S_OK, NULL);
+	http_head_add(h, "Content-Type: text/html; charset=utf-8\r\n"
+	              "Content-Length: %lld\r\nConnection: close\r\n",
+	              (long long)count.total);
+	if (http_head_send(r, h, r->method != M_HEAD) == 0 &&
+	    r->method != M_HEAD) {
+		listing_body(&send, r->path, e, n);
+		r->body_sent = send.failed ? 0 : send.total;
+	}
+	free_entries(e, n);
+	return S_OK;
+}
+
+/* A directory with its slash: index.html, index.htm, else the listing. */
+static enum status
+serve_directory(struct request *r, const struct server *sv, int dirfd)
+{
+	char path[sizeof(r->path) + 16];
+
+	for (size_t i = 0; i < LEN(index_names); i++) {
+		struct stat st;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s%s", r->path, index_names[i]);
+		if ((fd = open_in_checked(sv, path, O_RDONLY | O_NONBLOCK)) < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			enum status s = send_file(r, sv, fd, &st, path);
+			close(fd);
+			return s;
+		}
+		close(fd);
+	}
+	return send_listing(r, sv, dirfd);
+}
+
+/* GET or HEAD of anything that is not a script. */
+enum status
+file_serve(struct request *r, const struct server *sv)
+{
+	bool slash = r->path[strlen(r->path) - 1] == '/';
+	struct stat st;
+	enum status s;
+	int fd;
+
+	if ((fd = open_static(sv, r->path, O_RDONLY | O_NONBLOCK)) < 0)
+		return errno_status(r);
+	if (fstat(fd, &st) < 0)
+		s = S_INTERNAL_ERROR;
+	else if (S_ISDIR(st.st_mode))
+		s = slash ? serve_directory(r, sv, fd) : redirect_slash(r);
+	else if (S_ISREG(st.st_mode) && !slash)
+		s = send_file(r, sv, fd, &st, r->path);
+	else
+		s = S_NOT_FOUND, http_set_msg(r, "File not found");
+	close(fd);
+	return s;
+}
