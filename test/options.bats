@@ -273,7 +273,8 @@ with open(sys.argv[2], "wb") as f:
 build_with_mime_types() {
 	local src=$BATS_TEST_DIRNAME/.. dir=$BATS_TEST_TMPDIR/build
 	mkdir -p "$dir"
-	cp "$src"/Makefile "$src"/*.c "$src"/http.h "$src"/cgi.h "$dir"
+	cp "$src"/Makefile "$src"/*.c "$src"/*.h "$dir"
+	rm -f "$dir/mime.h"
 	make -s -C "$dir" cgiinetd MIME_TYPES="$1" >&2
 	echo "$dir/cgiinetd"
 }
