@@ -12,15 +12,19 @@ MUSL_LIB != [ -z "$(MUSL_GCC)" ] || sed -n 's|.*-specs "\(.*\)/[^/]*".*|\1|p' $(
 CC = $(if $(MUSL_GCC),musl-gcc,cc)
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Werror
-CFLAGS = -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
-LDFLAGS = -Wl,-z,relro,-z,now
+# A user's CFLAGS and LDFLAGS add to these (and win where they clash, as
+# -O3 over -O2), never drop the warnings or the hardening.
+CFLAGS =
+LDFLAGS =
+ALL_CFLAGS = -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE $(CFLAGS)
+ALL_LDFLAGS = -Wl,-z,relro,-z,now $(LDFLAGS)
 START_GROUP = -Wl,--start-group
 END_GROUP = -Wl,--end-group
-LINK = $(if $(MUSL_GCC),gcc -static-pie -nostdlib $(LDFLAGS) $(MUSL_LIB)/rcrt1.o \
+LINK = $(if $(MUSL_GCC),gcc -static-pie -nostdlib $(ALL_LDFLAGS) $(MUSL_LIB)/rcrt1.o \
 	$(MUSL_LIB)/crti.o $$(gcc -print-file-name=crtbeginS.o) $(OBJ) \
 	$(START_GROUP) $(MUSL_LIB)/libc.a $$(gcc -print-libgcc-file-name) $(END_GROUP) \
 	$$(gcc -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o, \
-	$(CC) $(CFLAGS) $(LDFLAGS) -pie $(OBJ))
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pie $(OBJ))
 # musl's headers do not reach the kernel's (linux/openat2.h): point at them
 MUSL_INC = $(if $(MUSL_GCC),-isystem musl-include)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -41,16 +45,16 @@ cgiinetd: $(OBJ)
 # installs it) or goes, every object is built again, never linked mixed.
 CC_STAMP = .cc-$(notdir $(CC))
 $(CC_STAMP):
-	rm -f .cc-* $(OBJ)
+	rm -f .cc-* $(OBJ) $(OBJ:.o=.d)
 	touch $@
 
-$(OBJ): $(CC_STAMP) $(if $(MUSL_GCC),musl-include)
-	$(CC) $(CFLAGS) $(MUSL_INC) -c -o $@ $(@:.o=.c)
+# Each object's headers are found by the compiler (-MMD, into NAME.d); a
+# generated one must be there before the first build.
+%.o: %.c $(CC_STAMP) $(if $(MUSL_GCC),musl-include)
+	$(CC) $(ALL_CFLAGS) $(MUSL_INC) -MMD -MP -c -o $@ $<
 
-cgiinetd.o: cgiinetd.c http.h cgi.h file.h
-http.o: http.c http.h
-file.o: file.c file.h http.h cgi.h mime.h
-cgi.o: cgi.c cgi.h http.h
+file.o: mime.h
+-include $(OBJ:.o=.d)
 
 # The system's mime.types as a sorted C table: a type is a binary search,
 # not a read of 70 KB at every request. Offsets, not pointers: nothing to
@@ -87,7 +91,7 @@ musl-include:
 # for the second test run. Each run is bounded: a test that hangs fails it.
 san/cgiinetd: $(SRC) http.h cgi.h file.h mime.h
 	mkdir -p san
-	cc $(CFLAGS) $(SAN_FLAGS) -pie -o $@ $(SRC)
+	cc $(ALL_CFLAGS) $(SAN_FLAGS) -pie -o $@ $(SRC)
 
 check: cgiinetd san/cgiinetd
 	test/deps
@@ -98,7 +102,7 @@ check: cgiinetd san/cgiinetd
 # glibc build: valgrind cannot follow a static musl binary's allocator.
 vg/cgiinetd: $(SRC) http.h cgi.h file.h mime.h
 	mkdir -p vg
-	cc $(CFLAGS) -pie -o $@ $(SRC)
+	cc $(ALL_CFLAGS) -pie -o $@ $(SRC)
 
 memcheck: vg/cgiinetd
 	test/deps
@@ -134,7 +138,7 @@ uninstall:
 		$(DESTDIR)$(UNITDIR)/cgiinetd@.service $(DESTDIR)$(UNITDIR)/cgiinetd.socket
 
 clean:
-	rm -rf cgiinetd $(OBJ) .cc-* mime.h san vg fuzz musl-include
+	rm -rf cgiinetd $(OBJ) $(OBJ:.o=.d) .cc-* mime.h san vg fuzz musl-include
 
 # libFuzzer over the request head (clang): FUZZ_SECONDS, seeds in test/fuzz.
 fuzz/fuzz_request: test/fuzz/fuzz_request.c http.c http.h

@@ -219,3 +219,19 @@ wait_port() {
 	grep -qx 'SERVER_ADDR=127.0.0.1' "$BATS_TEST_TMPDIR/out"
 	grep -qx "SERVER_PORT=$PORT" "$BATS_TEST_TMPDIR/out"
 }
+
+@test "build: a user's CFLAGS add to ours (warnings, hardening kept); a header change rebuilds what includes it" {
+	run make -C "$ROOT" -n -B CFLAGS=-O3 cgiinetd.o
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"-Werror"*"-D_FORTIFY_SOURCE=2"*"-fstack-protector-strong"*"-fPIE"*"-O3"* ]]
+	local d=$BATS_TEST_TMPDIR/src
+	mkdir "$d"
+	cp "$ROOT"/Makefile "$ROOT"/*.c "$ROOT"/*.h "$d"/
+	rm -f "$d/mime.h"
+	make -s -C "$d" cgiinetd >/dev/null 2>&1
+	touch "$d/file.h"
+	run make -C "$d" cgiinetd
+	[[ "$output" == *"-o file.o file.c"* ]]
+	[[ "$output" == *"-o cgiinetd.o cgiinetd.c"* ]]
+	[[ "$output" != *"-o cgi.o cgi.c"* ]]
+}
