@@ -189,10 +189,9 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 		c->prog_file = true;
 	}
 	if (r->path + n - slash > NAME_MAX ||
-	    (!sv->dotfiles && strstr(c->script_name, "/."))) {
-		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
-		return S_NOT_FOUND;
-	}
+	    (!sv->dotfiles && strstr(c->script_name, "/.")))
+		return http_fail(r, S_NOT_FOUND,
+		                 "No such CGI script ('%.200s')", c->script_name);
 	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(slash - r->path), r->path);
 	if ((c->cgifd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0 ||
 	    (c->dirfd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0) {
@@ -238,10 +237,9 @@ locate(struct request *r, const struct server *sv, struct cgi *c)
 	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, p);
 	c->path_info = p + n;
 	c->nph = !strncmp(p, "nph-", 4);
-	if (n > NAME_MAX || (!sv->dotfiles && strstr(c->script_name, "/."))) {
-		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
-		return S_NOT_FOUND;
-	}
+	if (n > NAME_MAX || (!sv->dotfiles && strstr(c->script_name, "/.")))
+		return http_fail(r, S_NOT_FOUND,
+		                 "No such CGI script ('%.200s')", c->script_name);
 	c->rel[p - start] = '\0';	/* for a moment, the script's directory */
 	c->dirfd = http_open_at(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY);
 	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
@@ -300,15 +298,15 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 	buf[n] = '\0';
 	if (n >= 4 && !memcmp(buf, "\177ELF", 4))
 		return S_NONE;
-	if (n < 2 || buf[0] != '#' || buf[1] != '!') {
-		http_set_msg(r, "CGI script is not in an executable format ('%.200s')",
-		             c->script_name);
-		return S_INTERNAL_ERROR;
-	}
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "CGI script is not in an executable format ('%.200s')",
+		                 c->script_name);
 	buf[strcspn(buf, "\n")] = '\0';
 	if (strchr(buf, '\r')) {	/* the kernel would take the CR as part of a word */
-		http_set_msg(r, "CGI script's #! line ends in CR ('%.200s')", c->script_name);
-		return S_INTERNAL_ERROR;
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "CGI script's #! line ends in CR ('%.200s')",
+		                 c->script_name);
 	}
 	interp = buf + 2 + strspn(buf + 2, " \t");
 	arg = interp + strcspn(interp, " \t");
@@ -321,10 +319,10 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 	base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
 	if (!*interp || !runnable(c, interp) ||
 	    (!strcmp(base, "env") && *arg && *arg != '-' && !strchr(arg, '=') &&
-	     !on_path(sv, c, interp = arg))) {
-		http_set_msg(r, "CGI script interpreter cannot be run ('%.200s')", interp);
-		return S_INTERNAL_ERROR;
-	}
+	     !on_path(sv, c, interp = arg)))
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "CGI script interpreter cannot be run ('%.200s')",
+		                 interp);
 	return S_NONE;
 }
 
@@ -600,19 +598,17 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 	e.size = 2 * HEAD_MAX + 8 * (sizeof(r->path) + sizeof(sv->docroot_abs));
 	if (e.cap > sizeof(arena) / sizeof(*e.vars) ||
 	    !(c->envp = e.vars = arena_take(e.cap * sizeof(*e.vars))) ||
-	    !(e.buf = arena_take(e.size))) {
-		http_set_msg(r, "CGI environment too large");
-		return S_INTERNAL_ERROR;
-	}
+	    !(e.buf = arena_take(e.size)))
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "CGI environment too large");
 	for (size_t i = 0; i < sv->nextra_env; i++)
 		e.vars[e.n++] = (char *)(uintptr_t)sv->extra_env[i];
 	env_request(&e, sv, r, c);
 	env_headers(&e, sv, r);
 	env_inherited(&e, sv);
-	if (e.full) {
-		http_set_msg(r, "CGI environment too large");
-		return S_INTERNAL_ERROR;
-	}
+	if (e.full)
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "CGI environment too large");
 	e.vars[e.n] = NULL;
 	return S_NONE;
 }
@@ -1291,7 +1287,8 @@ start(struct request *r, struct run *run, const struct cgi *c)
 
 	if (pipe2(errp, O_CLOEXEC) < 0 ||
 	    (run->mode >= HEAD_ONLY && pipe2(outp, O_CLOEXEC) < 0))
-		return http_fail(r, S_INTERNAL_ERROR, "pipe: %s", strerror(errno));
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "pipe: %s", strerror(errno));
 	ch.out = outp[1] >= 0 ? outp[1] : 1;
 	ch.err = errp[1];
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -1306,7 +1303,8 @@ start(struct request *r, struct run *run, const struct cgi *c)
 	run->out = outp[0];
 	run->err = errp[0];
 	if (run->pid < 0)
-		return http_fail(r, S_INTERNAL_ERROR, "fork: %s", strerror(errno));
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "fork: %s", strerror(errno));
 	if (ch.error) {
 		run->out = run->err = -1;
 		close(outp[0]);
@@ -1314,7 +1312,8 @@ start(struct request *r, struct run *run, const struct cgi *c)
 		waitpid(run->pid, NULL, 0);
 		close(run->pidfd);
 		run->pidfd = -1;
-		return http_fail(r, S_INTERNAL_ERROR, "exec failed: %s", strerror(ch.error));
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "exec failed: %s", strerror(ch.error));
 	}
 	return S_NONE;
 }

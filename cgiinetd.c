@@ -660,10 +660,9 @@ run_script(struct request *r, const struct server *sv)
 static enum status
 redirect(struct request *r, int hops)
 {
-	if (hops == LOCAL_REDIRECTS_MAX) {
-		http_set_msg(r, "Too many local redirects");
-		return S_INTERNAL_ERROR;
-	}
+	if (hops == LOCAL_REDIRECTS_MAX)
+		return http_fail(r, S_INTERNAL_ERROR,
+		                 "Too many local redirects");
 	if (r->method != M_HEAD) {	/* a HEAD stays one: no body */
 		r->method = M_GET;
 		r->method_name = "GET";

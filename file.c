@@ -71,8 +71,7 @@ errno_status(struct request *r)
 	case EXDEV:		/* RESOLVE_BENEATH: it would leave the root */
 	case ENAMETOOLONG:
 	case ENXIO:		/* a FIFO with no writer, a socket */
-		http_set_msg(r, "File not found");
-		return S_NOT_FOUND;
+		return http_fail(r, S_NOT_FOUND, "File not found");
 	default:
 		return S_INTERNAL_ERROR;
 	}
@@ -757,10 +756,9 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 	struct head *h = &r->out;
 	size_t n = 0;
 
-	if (!sv->listing) {
-		http_set_msg(r, "No permission to list directory");
-		return S_FORBIDDEN;
-	}
+	if (!sv->listing)
+		return http_fail(r, S_FORBIDDEN,
+		                 "No permission to list directory");
 	if (!(e = read_entries(sv, r->path, dirfd, &n))) {
 		http_set_msg(r, "No permission to list directory");
 		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;

@@ -716,16 +716,15 @@ parse_version(struct request *r)
 
 	if (strlen(v) != 8 || strncmp(v, "HTTP/", 5) != 0 ||
 	    !isdigit((unsigned char)v[5]) || v[6] != '.' ||
-	    !isdigit((unsigned char)v[7])) {
-		http_set_msg(r, "Bad request version ('%.64s')", v);
-		return S_BAD_REQUEST;
-	}
+	    !isdigit((unsigned char)v[7]))
+		return http_fail(r, S_BAD_REQUEST,
+		                 "Bad request version ('%.64s')", v);
 	r->major = v[5] - '0';
 	r->minor = v[7] - '0';
-	if (r->major != 1) {
-		http_set_msg(r, "Invalid HTTP version (%d.%d)", r->major, r->minor);
-		return S_VERSION_NOT_SUPPORTED;
-	}
+	if (r->major != 1)
+		return http_fail(r, S_VERSION_NOT_SUPPORTED,
+		                 "Invalid HTTP version (%d.%d)",
+		                 r->major, r->minor);
 	return S_NONE;
 }
 
@@ -762,11 +761,10 @@ parse_request_line(struct request *r, char *b)
 		r->major = 0;
 		r->minor = 9;
 		r->version = "HTTP/0.9";
-		if (r->method != M_GET) {
-			http_set_msg(r, "Bad HTTP/0.9 request type ('%.64s')",
-			             r->method_name);
-			return S_BAD_REQUEST;
-		}
+		if (r->method != M_GET)
+			return http_fail(r, S_BAD_REQUEST,
+			                 "Bad HTTP/0.9 request type ('%.64s')",
+			                 r->method_name);
 		return S_NONE;
 	}
 	return parse_version(r);
@@ -987,10 +985,9 @@ parse_transfer_coding(struct request *r)
 				continue;	/* empty list elements are ignored */
 			if (r->chunked)
 				return S_BAD_REQUEST;	/* chunked not last */
-			if (strcasecmp(tok, "chunked")) {
-				http_set_msg(r, "Unsupported transfer coding");
-				return S_NOT_IMPLEMENTED;
-			}
+			if (strcasecmp(tok, "chunked"))
+				return http_fail(r, S_NOT_IMPLEMENTED,
+				                 "Unsupported transfer coding");
 			r->chunked = true;
 			codings++;
 		}
@@ -1058,10 +1055,9 @@ http_parse_head(struct request *r)
 	if ((s = parse_target(r)) || (s = check_fields(r)))
 		return s;
 	r->body_unread = r->content_length > 0 || r->chunked;
-	if (r->method == M_OTHER) {
-		http_set_msg(r, "Unsupported method ('%.64s')", r->method_name);
-		return S_NOT_IMPLEMENTED;
-	}
+	if (r->method == M_OTHER)
+		return http_fail(r, S_NOT_IMPLEMENTED,
+		                 "Unsupported method ('%.64s')", r->method_name);
 	return S_NONE;
 }
 
