@@ -637,6 +637,8 @@ secure(struct server *sv, char *err, size_t errsz)
 static int
 exit_code(int status)
 {
+	if (status == S_CLOSED)		/* the client went away: nothing of ours failed */
+		return 0;
 	if (status == S_REQUEST_TIMEOUT)
 		return 4;
 	return status >= 500 ? 3 : status >= 400 ? 1 : 0;

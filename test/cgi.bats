@@ -584,3 +584,15 @@ os.execv(sys.argv[1], sys.argv[1:])' "$CGIINETD" -l none -d "$WWW" <"$BATS_TEST_
 	sleep 0.2
 	! pgrep -f "sleep $nap"
 }
+
+@test "a client gone before a direct-mode script's status line: one access line with '-', exit 0, the script not run" {
+	local log=$BATS_TEST_TMPDIR/log
+	run python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)	# the client is gone: the status line meets EPIPE
+p = subprocess.run(sys.argv[1:], input=b"GET /cgi-bin/env.sh HTTP/1.0\r\n\r\n", stdout=w)
+print(p.returncode)' env -i "$CGIINETD" -l "$log" -d "$WWW"
+	[ "$output" = 0 ]
+	[ "$(wc -l <"$log")" -eq 1 ]
+	grep -q '"GET /cgi-bin/env.sh HTTP/1.0" - - "-" "-"$' "$log"
+}
