@@ -155,3 +155,21 @@ gone() {
 running_as_root() {
 	[ "$(id -u)" = 0 ]
 }
+
+# haproxy_run CFG PORT: HAProxy with the config file CFG, until it listens
+# on 127.0.0.1:PORT (bash's /dev/tcp connects without sending anything);
+# sets $HAPROXY_PID. Its log is haproxy.log in the test's directory.
+haproxy_run() {
+	local i
+	haproxy -db -f "$1" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
+	HAPROXY_PID=$!
+	for i in $(seq 1 200); do
+		kill -0 "$HAPROXY_PID" 2>/dev/null || break
+		(exec 7<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "haproxy did not start: $(cat "$BATS_TEST_TMPDIR/haproxy.log")"
+	kill "$HAPROXY_PID" 2>/dev/null || true
+	wait "$HAPROXY_PID" 2>/dev/null || true
+	return 1
+}

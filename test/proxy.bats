@@ -137,18 +137,8 @@ haproxy_front() {
 		FRONT=$(random_port)
 		printf 'defaults\n\tmode tcp\n\ttimeout connect 5s\n\ttimeout client 10s\n\ttimeout server 10s\nfrontend f\n\tbind 127.0.0.1:%s\n\tdefault_backend b\nbackend b\n\tserver s 127.0.0.1:%s %s\n' \
 			"$FRONT" "$PORT" "$send" >"$cfg"
-		haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
-		HAPROXY_PID=$!
-		for i in $(seq 1 200); do
-			kill -0 "$HAPROXY_PID" 2>/dev/null || break
-			# listening: bash's /dev/tcp connects without sending anything
-			(exec 7<>"/dev/tcp/127.0.0.1/$FRONT") 2>/dev/null && return 0
-			sleep 0.05
-		done
-		kill "$HAPROXY_PID" 2>/dev/null || true
-		wait "$HAPROXY_PID" 2>/dev/null || true
+		haproxy_run "$cfg" "$FRONT" && return 0
 	done
-	echo "haproxy did not start: $(cat "$BATS_TEST_TMPDIR/haproxy.log")"
 	return 1
 }
 
@@ -178,7 +168,7 @@ haproxy_front() {
 # path_acl_front NORMALIZE: HAProxy in http mode on $FRONT denying
 # path_beg /private/, with the README's normalize-uri lines if NORMALIZE=1
 path_acl_front() {
-	local cfg=$BATS_TEST_TMPDIR/acl.cfg norm= i
+	local cfg=$BATS_TEST_TMPDIR/acl.cfg norm=
 	[ "$1" = 1 ] && norm='	http-request normalize-uri percent-decode-unreserved
 	http-request normalize-uri percent-to-uppercase
 	http-request normalize-uri path-merge-slashes
@@ -201,14 +191,7 @@ $norm
 backend b
 	server s 127.0.0.1:$PORT
 CFG
-	haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
-	HAPROXY_PID=$!
-	for i in $(seq 1 200); do
-		(exec 7<>"/dev/tcp/127.0.0.1/$FRONT") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	cat "$BATS_TEST_TMPDIR/haproxy.log"
-	return 1
+	haproxy_run "$cfg" "$FRONT"
 }
 
 @test "HAProxy path_beg ACL: the README's normalize-uri lines close all 23 spellings of /private/" {

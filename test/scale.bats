@@ -35,7 +35,7 @@ backend() {
 
 # front_start: HAProxy on $FRONT in front of the three
 front_start() {
-	local cfg=$BATS_TEST_TMPDIR/haproxy.cfg i
+	local cfg=$BATS_TEST_TMPDIR/haproxy.cfg
 	cat >"$cfg" <<CFG
 defaults
 	mode http
@@ -55,12 +55,7 @@ backend cgiinetd
 	server h2 ${BACKENDS[1]}:$BPORT
 	server h3 ${BACKENDS[2]}:$BPORT
 CFG
-	haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
-	HAPROXY_PID=$!
-	for i in $(seq 1 200); do
-		(exec 7<>"/dev/tcp/127.0.0.1/$FRONT") 2>/dev/null && break
-		sleep 0.05
-	done
+	haproxy_run "$cfg" "$FRONT" || return 1
 	sleep 1	# every server's first checks passed
 }
 

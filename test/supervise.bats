@@ -86,12 +86,7 @@ PY
 	front=$(random_port)
 	printf 'defaults\n\tmode http\n\ttimeout connect 5s\n\ttimeout client 30s\n\ttimeout server 30s\nfrontend f\n\tbind 127.0.0.1:%s\n\tdefault_backend b\nbackend b\n\tserver s 127.0.0.1:%s\n' \
 		"$front" "$PORT" >"$cfg"
-	haproxy -db -f "$cfg" >"$BATS_TEST_TMPDIR/haproxy.log" 2>&1 &
-	HAPROXY_PID=$!
-	for i in $(seq 1 200); do
-		(exec 7<>"/dev/tcp/127.0.0.1/$front") 2>/dev/null && break
-		sleep 0.05
-	done
+	haproxy_run "$cfg" "$front"
 	body 65536
 	for i in 1 2 3; do
 		curl -sS -H 'Expect:' --data-binary @"$BATS_TEST_TMPDIR/body" -o "$BATS_TEST_TMPDIR/got" \
