@@ -92,8 +92,11 @@ CFG
 	front_start
 	curl -s -o "$BATS_TEST_TMPDIR/got" -w '%{http_code}' -d x=1 \
 		"http://127.0.0.1:$FRONT/cgi-bin/slow.sh" >"$BATS_TEST_TMPDIR/code" &
-	local client=$!
-	sleep 0.5
+	local client=$! i=0
+	until pgrep -f '/bin/sh ./slow.sh' >/dev/null || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	# the host running it dies: cgiinetd and the script with it
 	pkill -9 -f "^$CGIINETD --proxy-protocol|/bin/sh ./slow.sh"
 	wait "$client" || true
