@@ -34,14 +34,28 @@ else
 		{ echo "bench: no valgrind (bench/deps installs one)" >&2; exit 1; }
 fi
 
-# The document root: a 1 KiB page, a 64 MiB file, two trivial CGIs.
+# The document root: a 1 KiB page, a 64 MiB file, a directory of 1,000
+# files, two trivial CGIs and one that writes 64 MiB.
 www=$work/www
-mkdir -p "$www/cgi-bin"
+mkdir -p "$www/cgi-bin" "$www/list"
 head -c 1024 /dev/zero | tr '\0' x >"$www/small.html"
 head -c $((64 << 20)) /dev/zero >"$www/big.bin"
+(cd "$www/list" && seq -f 'entry-%04g.txt' 1 1000 | xargs touch)
 cc_static=$(command -v musl-gcc || echo cc)
 $cc_static -O2 -static -o "$work/floor" "$here/floor.c"
+$cc_static -O2 -static -o "$work/reaper" "$here/reaper.c"
 $cc_static -O2 -static -o "$www/cgi-bin/hello-c" "$here/cgi-floor.c"
+$cc_static -O2 -static -o "$www/cgi-bin/big-c" "$here/cgi-big.c"
+head -c $((64 << 20)) /dev/zero | tr '\0' x >"$work/big-c.out"	# its body, for the check
+# lighttpd -1 (inetd mode, one request on stdin): a peer, mod_cgi for CGI
+cat >"$work/lighttpd.conf" <<LT
+server.document-root = "$www"
+server.modules = ( "mod_cgi", "mod_dirlisting" )
+server.errorlog = "/dev/null"
+dir-listing.activate = "enable"
+\$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = ( "" => "" ) }
+mimetype.assign = ( ".html" => "text/html", "" => "application/octet-stream" )
+LT
 printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\nContent-Length: 6\\r\\n\\r\\nhello\\n"\n' >"$www/cgi-bin/hello.sh"
 printf '#!/bin/sh\nprintf "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 6\\r\\n\\r\\nhello\\n"\n' >"$work/hello-raw.sh"
 chmod 755 "$www/cgi-bin/hello.sh" "$work/hello-raw.sh"
@@ -69,17 +83,30 @@ servers+=(
 	"small|micro_httpd|/usr/sbin/micro-httpd $www|/small.html|$www/small.html"
 	"small|busybox|/usr/bin/busybox httpd -i -h $www|/small.html|$www/small.html"
 	"small|python|/usr/bin/python3 $here/pyhandler.py $www|/small.html|$www/small.html"
+	"small|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/small.html|$www/small.html"
 	"cgi-c|floor|$www/cgi-bin/hello-c raw|/|$work/hello.txt"
 	"cgi-c|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-c|cgiinetd-P|$top/cgiinetd -l none -P -d $www|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-c|busybox|/usr/bin/busybox httpd -i -h $www|/cgi-bin/hello-c|$work/hello.txt"
+	"cgi-c|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-sh|floor|/bin/sh $work/hello-raw.sh|/|$work/hello.txt"
 	"cgi-sh|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello.sh|$work/hello.txt"
 	"cgi-sh|cgiinetd-P|$top/cgiinetd -l none -P -d $www|/cgi-bin/hello.sh|$work/hello.txt"
 	"cgi-sh|busybox|/usr/bin/busybox httpd -i -h $www|/cgi-bin/hello.sh|$work/hello.txt"
+	"cgi-sh|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/cgi-bin/hello.sh|$work/hello.txt"
+	"cgi-64m|floor|$www/cgi-bin/big-c raw|/|$work/big-c.out"
+	"cgi-64m|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/big-c|$work/big-c.out"
+	"cgi-64m|cgiinetd-P|$top/cgiinetd -l none -P -d $www|/cgi-bin/big-c|$work/big-c.out"
+	"cgi-64m|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/cgi-bin/big-c|$work/big-c.out"
+	"list-1000|floor|$work/floor $work/list-cgiinetd.html|/|LIST"
+	"list-1000|cgiinetd|$top/cgiinetd -l none -d $www|/list/|LIST"
+	"list-1000|micro_httpd|/usr/sbin/micro-httpd $www|/list/|LIST"
+	"list-1000|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/list/|LIST"
+	"list-1000|python|/usr/bin/python3 $here/pyhandler.py $www|/list/|LIST"
 	"big|floor|$work/floor $www/big.bin|/big.bin|$www/big.bin"
 	"big|cgiinetd|$top/cgiinetd -l none -d $www|/big.bin|$www/big.bin"
 	"big|micro_httpd|/usr/sbin/micro-httpd $www|/big.bin|$www/big.bin"
+	"big|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/big.bin|$www/big.bin"
 )
 
 [ -z "${BASE:-}" ] || servers+=(
@@ -97,7 +124,8 @@ start() {	# start CMD on a free port, time it; sets port, spid
 		# emptied before the start, not by it: the last server's
 		# "Listening" must not be read as this one's
 		: >"$work/sa.log"
-		/usr/bin/time -f '%U %S' -o "$work/time" $who \
+		# the reaper: what a server's children leave running is counted too
+		/usr/bin/time -f '%U %S' -o "$work/time" $who "$work/reaper" \
 			systemd-socket-activate --accept --inetd -l "127.0.0.1:$port" $1 2>>"$work/sa.log" &
 		spid=$!
 		pids+=("$spid")
@@ -114,6 +142,10 @@ stop() {	# sets cpu: the superserver's and its children's user+sys seconds
 	cpu=$(awk '/^[0-9.]+ [0-9.]+$/ {print $1 + $2}' "$work/time")
 }
 
+# the listing's floor: sending cgiinetd's own page for it as a file
+printf 'GET /list/ HTTP/1.0\r\n\r\n' | "$top/cgiinetd" -l none -d "$www" |
+	sed '1,/^\r$/d' >"$work/list-cgiinetd.html"
+
 : >"$work/results"
 for round in $(seq 1 "$ROUNDS"); do
 	for s in "${servers[@]}"; do
@@ -121,8 +153,14 @@ for round in $(seq 1 "$ROUNDS"); do
 		start "$cmd"
 		# every answer is checked before it is timed
 		curl -sS -o "$work/body" "http://127.0.0.1:$port$path"
-		cmp -s "$work/body" "$want" || { echo "bench: $name ($load) answered wrongly" >&2; exit 1; }
-		wrk -t 2 -c "$CONNS" -d "${SECS}s" "http://127.0.0.1:$port$path" >"$work/wrk"
+		if [ "$want" = LIST ]; then	# a listing: every entry, in its own markup
+			[ "$(grep -o 'entry-[0-9]*\.txt' "$work/body" | sort -u | wc -l)" -eq 1000 ]
+		else
+			cmp -s "$work/body" "$want"
+		fi || { echo "bench: $name ($load) answered wrongly" >&2; exit 1; }
+		# one request a connection, as the model is: no keep-alive (lighttpd
+		# would otherwise answer many on one)
+		wrk -t 2 -c "$CONNS" -d "${SECS}s" -H "Connection: close" "http://127.0.0.1:$port$path" >"$work/wrk"
 		reqs=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' "$work/wrk")
 		errs=$(sed -n 's/.*Socket errors: \(.*\)/\1/p; s/.*Non-2xx or 3xx responses: \(.*\)/non2xx \1/p' "$work/wrk" | tr '\n' ' ')
 		stop
@@ -168,10 +206,10 @@ for (load, name), rounds in data.items():
     cpu = [v[1] for v in rounds.values()]
     r_rps = [rounds[k][0] / floor[k][0] for k in rounds]
     r_cpu = [rounds[k][1] / floor[k][1] for k in rounds]
-    if load == "big":
+    if load in ("big", "cgi-64m"):
         rps = [x * 64 for x in rps]   # MiB/s
     print("| %s | %s | %.0f%s | %s (%s-%s) | %.0f | %s (%s-%s) |" % (
-        load, name, statistics.median(rps), " MiB/s" if load == "big" else "",
+        load, name, statistics.median(rps), " MiB/s" if load in ("big", "cgi-64m") else "",
         fmt(statistics.median(r_rps)), fmt(min(r_rps)), fmt(max(r_rps)),
         statistics.median(cpu), fmt(statistics.median(r_cpu)), fmt(min(r_cpu)), fmt(max(r_cpu))))
 errs = [r for r in rows if len(r) > 5]
