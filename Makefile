@@ -140,15 +140,24 @@ uninstall:
 clean:
 	rm -rf cgiinetd $(OBJ) $(OBJ:.o=.d) .cc-* mime.h san vg fuzz musl-include
 
-# libFuzzer over the request head (clang): FUZZ_SECONDS, seeds in test/fuzz.
+# libFuzzer (clang): over the request head, and over the parsers past it
+# (fuzz_parts: conditionals, ranges, dates, the chunked decoder, the -P
+# head); FUZZ_SECONDS in all, seeds in test/fuzz and the transcripts.
+FUZZ = clang -std=c11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
 fuzz/fuzz_request: test/fuzz/fuzz_request.c http.c http.h
 	mkdir -p fuzz
-	clang -std=c11 -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ test/fuzz/fuzz_request.c http.c
+	$(FUZZ) -o $@ test/fuzz/fuzz_request.c http.c
 
-fuzz: fuzz/fuzz_request
-	mkdir -p fuzz/corpus
-	fuzz/fuzz_request -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+fuzz/fuzz_parts: test/fuzz/fuzz_parts.c $(SRC) http.h cgi.h file.h mime.h
+	mkdir -p fuzz
+	$(FUZZ) -o $@ test/fuzz/fuzz_parts.c http.c
+
+fuzz: fuzz/fuzz_request fuzz/fuzz_parts
+	mkdir -p fuzz/corpus fuzz/corpus-parts
+	fuzz/fuzz_request -max_total_time=$$(( $(FUZZ_SECONDS) / 2 )) -max_len=70000 \
 		-timeout=5 -print_final_stats=1 fuzz/corpus test/fuzz/seeds test/cases
+	fuzz/fuzz_parts -max_total_time=$$(( $(FUZZ_SECONDS) / 2 )) -max_len=70000 \
+		-timeout=5 -print_final_stats=1 fuzz/corpus-parts test/fuzz/seeds test/cases
 
 .PHONY: all check memcheck bench serve install uninstall clean fuzz FORCE
