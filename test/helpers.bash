@@ -173,3 +173,11 @@ haproxy_run() {
 	wait "$HAPROXY_PID" 2>/dev/null || true
 	return 1
 }
+
+# once_only: a test that only waits on the clock or a race runs in the
+# plain build's pass; the sanitizer build's pass skips it (CI's time).
+once_only() {
+	case $CGIINETD in
+	*/san/*) skip "timing only: run once, in the plain build's pass" ;;
+	esac
+}

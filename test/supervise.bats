@@ -132,6 +132,7 @@ PY
 }
 
 @test "supervise: a client that will not stop sending is cut off after 30 s of lingering" {
+	once_only
 	serve -l none -d "$WWW" --max-body 1000
 	run python3 "$BATS_TEST_DIRNAME/wire.py" "$PORT" \
 		"POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n" 0 0 "" 90
