@@ -261,3 +261,68 @@ git_serve() {
 	# its source is never served
 	[[ "$output" != *"use CGI"* ]]
 }
+
+# gitweb as Debian's git package lays it out: gitweb.cgi, index.cgi (a
+# link to it) and static/ in /usr/share/gitweb, served as the document
+# root with --cgi-ext .cgi, so static/ stays static; the projects of
+# git_repo's $GITROOT through a GITWEB_CONFIG.
+gitweb_serve() {
+	printf 'our $projectroot = "%s";\n' "$GITROOT" >"$GITROOT/gitweb.conf"
+	chmod 644 "$GITROOT/gitweb.conf"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d /usr/share/gitweb --cgi-ext .cgi \
+		-e GITWEB_CONFIG="$GITROOT/gitweb.conf"
+}
+
+@test "gitweb: in its packaged directory with --cgi-ext .cgi: projects, a commit, a blob, a snapshot, RSS" {
+	[ -f /usr/share/gitweb/gitweb.cgi ] || skip "no gitweb"
+	git_repo
+	gitweb_serve
+	local url=http://127.0.0.1:$PORT h
+	h=$(git -c safe.directory="*" -C "$GITROOT/repo.git" rev-parse main)
+	run curl -sf "$url/"
+	[[ "$output" == *'href="/?p=repo.git;a=summary"'* ]]
+	[[ "$output" == *'static/gitweb.css'* ]]
+	run curl -sf "$url/?p=repo.git;a=commit;h=$h"
+	[[ "$output" == *"$h"* ]]
+	[[ "$output" == *'class="title"'*'>first <'* ]]
+	run curl -sf "$url/?p=repo.git;a=blob_plain;f=README;hb=main"
+	[ "$output" = first ]
+	run curl -sf "$url/?p=repo.git;a=blob;f=README;hb=main"
+	[[ "$output" == *'first'* ]]
+	curl -sf -o "$BATS_TEST_TMPDIR/snap.tgz" "$url/?p=repo.git;a=snapshot;h=main;sf=tgz"
+	run tar -xzOf "$BATS_TEST_TMPDIR/snap.tgz" --wildcards '*/README'
+	[ "$output" = first ]
+	run curl -sf -D "$BATS_TEST_TMPDIR/rss.head" "$url/?p=repo.git;a=rss"
+	[[ "$output" == *'<rss version="2.0"'* ]]
+	[[ "$output" == *"<guid isPermaLink=\"true\">$url/?p=repo.git;a=commitdiff;h=$h</guid>"* ]]
+	grep -qi '^Content-Type: application/rss+xml' "$BATS_TEST_TMPDIR/rss.head"
+	grep -q '"GET /?p=repo.git;a=rss HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "gitweb: RSS re-read with If-Modified-Since is a 304; CSS, JS, logo typed; a missing project 404" {
+	[ -f /usr/share/gitweb/gitweb.cgi ] || skip "no gitweb"
+	git_repo
+	gitweb_serve
+	local url=http://127.0.0.1:$PORT since
+	since=$(curl -sf -D - -o /dev/null "$url/?p=repo.git;a=rss" |
+		sed -n 's/^Last-modified: \(.*\)\r$/\1/Ip')
+	[ -n "$since" ]
+	run curl -s -o /dev/null -w '%{http_code} %{size_download}' \
+		-H "If-Modified-Since: $since" "$url/?p=repo.git;a=rss"
+	[ "$output" = "304 0" ]
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/static/gitweb.css"
+	[ "$output" = "200 text/css" ]
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/static/gitweb.js"
+	[ "$output" = "200 text/javascript" ]
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/static/git-logo.png"
+	[ "$output" = "200 image/png" ]
+	cmp <(curl -sf "$url/static/gitweb.css") /usr/share/gitweb/static/gitweb.css
+	run curl -s -w ' %{http_code}' "$url/?p=nope.git;a=summary"
+	[[ "$output" == *'404 - No such project'* ]]
+	[[ "$output" == *' 404' ]]
+	# the script's source is never served
+	run curl -s -o /dev/null -w '%{http_code}' "$url/gitweb.cgi?a=opml"
+	[ "$output" = 200 ]
+	run curl -s "$url/gitweb.cgi"
+	[[ "$output" != *'use strict'* ]]
+}
