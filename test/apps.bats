@@ -326,3 +326,54 @@ gitweb_serve() {
 	run curl -s "$url/gitweb.cgi"
 	[[ "$output" != *'use strict'* ]]
 }
+
+# cgit where Debian puts it, run by --script; its own files (cgit.css,
+# cgit.png, which its pages name at /cgit.css and /cgit.png by default)
+# as the document root; git_repo's $GITROOT through a CGIT_CONFIG
+# (snapshots= before scan-path=: a scan takes the settings made so far).
+cgit_serve() {
+	printf 'snapshots=tar.gz\nscan-path=%s\n' "$GITROOT" >"$GITROOT/cgitrc"
+	chmod 644 "$GITROOT/cgitrc"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d /usr/share/cgit \
+		--script /cgit=/usr/lib/cgit/cgit.cgi -e CGIT_CONFIG="$GITROOT/cgitrc"
+}
+
+@test "cgit: --script /cgit=/usr/lib/cgit/cgit.cgi: index, log, tree, diff, a snapshot" {
+	[ -x /usr/lib/cgit/cgit.cgi ] || skip "no cgit"
+	git_repo
+	cgit_serve
+	local url=http://127.0.0.1:$PORT/cgit
+	run curl -sf "$url/"
+	[[ "$output" == *"<a href='/cgit/repo.git/'>repo.git</a>"* ]]
+	[[ "$output" == *"href='/cgit.css'"* ]]
+	run curl -sf "$url/repo.git/log/"
+	[[ "$output" == *"<a href='/cgit/repo.git/commit/?id="*"'>first</a>"* ]]
+	run curl -sf "$url/repo.git/tree/"
+	[[ "$output" == *"<a class='ls-blob' href='/cgit/repo.git/tree/README'>README</a>"* ]]
+	run curl -sf "$url/repo.git/tree/README"
+	[[ "$output" == *"first"* ]]
+	run curl -sf "$url/repo.git/diff/"
+	[[ "$output" == *"<div class='add'>+first</div>"* ]]
+	run curl -sf "$url/repo.git/plain/README"
+	[ "$output" = first ]
+	curl -sf -o "$BATS_TEST_TMPDIR/snap.tgz" "$url/repo.git/snapshot/repo-main.tar.gz"
+	run tar -xzOf "$BATS_TEST_TMPDIR/snap.tgz" repo-main/README
+	[ "$output" = first ]
+	grep -q '"GET /cgit/repo.git/snapshot/repo-main.tar.gz HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "cgit: its CSS and logo from the document root; a missing repository 404" {
+	[ -x /usr/lib/cgit/cgit.cgi ] || skip "no cgit"
+	git_repo
+	cgit_serve
+	local url=http://127.0.0.1:$PORT
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/cgit.css"
+	[ "$output" = "200 text/css" ]
+	cmp <(curl -sf "$url/cgit.css") /usr/share/cgit/cgit.css
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/cgit.png"
+	[ "$output" = "200 image/png" ]
+	run curl -s -w ' %{http_code}' "$url/cgit/nope.git/log/"
+	[[ "$output" == *"No repositories found"* ]]
+	[[ "$output" == *' 404' ]]
+	grep -q '"GET /cgit/nope.git/log/ HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+}
