@@ -11,6 +11,14 @@ PHP=$APPS/php
 teardown() {
 	serve_stop
 	[ -z "${GITROOT:-}" ] || rm -rf "$GITROOT"
+	[ -z "${APPROOT:-}" ] || rm -rf "$APPROOT"
+}
+
+# A scratch directory that nobody can reach (bats' own is private), as
+# $APPROOT, removed by teardown.
+app_root() {
+	APPROOT=$(mktemp -d /tmp/cgiinetd-app.XXXXXX)
+	chmod 755 "$APPROOT"
 }
 
 php() {
@@ -376,4 +384,46 @@ cgit_serve() {
 	[[ "$output" == *"No repositories found"* ]]
 	[[ "$output" == *' 404' ]]
 	grep -q '"GET /cgit/nope.git/log/ HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+}
+
+# hgweb.cgi as Mercurial ships it, copied and its config line pointed at
+# an hgweb.config that publishes every repository in $APPROOT/hg, open to
+# pushes over plain http; the repository is nobody's, since a push writes.
+hg_serve() {
+	app_root
+	mkdir "$APPROOT/hg"
+	hg init "$APPROOT/hg/repo"
+	echo one >"$APPROOT/hg/repo/a"
+	hg -R "$APPROOT/hg/repo" add -q "$APPROOT/hg/repo/a"
+	hg -R "$APPROOT/hg/repo" commit -q -u T -m one
+	sed "s|^config = .*|config = b\"$APPROOT/hgweb.config\"|" \
+		/usr/share/doc/mercurial/examples/hgweb.cgi >"$APPROOT/hgweb.cgi"
+	chmod 755 "$APPROOT/hgweb.cgi"
+	printf '[paths]\n/ = %s/hg/*\n[web]\nallow_push = *\npush_ssl = false\n' \
+		"$APPROOT" >"$APPROOT/hgweb.config"
+	if running_as_root; then
+		chown -R nobody "$APPROOT/hg"
+	fi
+	chmod -R a+rX "$APPROOT"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d "$WWW" --script /hg="$APPROOT/hgweb.cgi"
+}
+
+@test "hgweb: --script /hg=hgweb.cgi: hg clone, hg push (allow_push, push_ssl off), a missing repository 404" {
+	[ -f /usr/share/doc/mercurial/examples/hgweb.cgi ] || skip "no mercurial"
+	hg_serve
+	local url=http://127.0.0.1:$PORT/hg clone=$BATS_TEST_TMPDIR/clone
+	hg clone -q "$url/repo" "$clone"
+	[ "$(cat "$clone/a")" = one ]
+	echo two >>"$clone/a"
+	hg -R "$clone" commit -q -u T -m two
+	hg -R "$clone" push -q
+	[ "$(hg -R "$APPROOT/hg/repo" log -r tip -T '{desc}')" = two ]
+	grep -q '"POST /hg/repo?cmd=unbundle HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	# the pushed change comes back in a fresh clone
+	hg clone -q "$url/repo" "$BATS_TEST_TMPDIR/again"
+	[ "$(cat "$BATS_TEST_TMPDIR/again/a")" = "$(printf 'one\ntwo')" ]
+	run hg clone -q "$url/nope" "$BATS_TEST_TMPDIR/nope"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"HTTP Error 404: Not Found"* ]]
+	grep -q '"GET /hg/nope?cmd=capabilities HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
 }
