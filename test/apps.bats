@@ -427,3 +427,42 @@ hg_serve() {
 	[[ "$output" == *"HTTP Error 404: Not Found"* ]]
 	grep -q '"GET /hg/nope?cmd=capabilities HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
 }
+
+# A Fossil repository with one check-in, and the two-line CGI script that
+# Fossil's documentation gives, run by --script; the repository and its
+# directory nobody's (SQLite writes a journal beside it).
+fossil_serve() {
+	local work=$BATS_TEST_TMPDIR/fossil-work
+	app_root
+	mkdir "$APPROOT/fossil" "$work"
+	USER=T fossil init "$APPROOT/fossil/repo.fossil" >/dev/null
+	(cd "$work" && USER=T fossil open "$APPROOT/fossil/repo.fossil" >/dev/null &&
+		echo hello >f.txt && USER=T fossil add f.txt >/dev/null &&
+		USER=T fossil commit -m 'fossil first' >/dev/null &&
+		USER=T fossil close)
+	printf '#!/usr/bin/fossil\nrepository: %s/fossil/repo.fossil\n' "$APPROOT" \
+		>"$APPROOT/repo.cgi"
+	chmod 755 "$APPROOT/repo.cgi"
+	if running_as_root; then
+		chown -R nobody "$APPROOT/fossil"
+	fi
+	chmod -R a+rX "$APPROOT"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d "$WWW" --script /fossil="$APPROOT/repo.cgi"
+}
+
+@test "fossil: a #!/usr/bin/fossil script through --script: timeline, fossil clone, the root's redirect" {
+	command -v fossil >/dev/null || skip "no fossil"
+	fossil_serve
+	local url=http://127.0.0.1:$PORT/fossil
+	run curl -sf "$url/timeline"
+	[[ "$output" == *'fossil first'* ]]
+	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$url"
+	[ "$output" = "302 $url/index" ]
+	run curl -s -L -o /dev/null -w '%{http_code} %{num_redirects} %{url_effective}' "$url/"
+	[ "$output" = "200 1 $url/index" ]
+	USER=T fossil clone "$url" "$BATS_TEST_TMPDIR/clone.fossil" >/dev/null
+	run fossil timeline -R "$BATS_TEST_TMPDIR/clone.fossil"
+	[[ "$output" == *'fossil first (user: '* ]]
+	grep -q '"POST /fossil HTTP/1.0" 200 ' "$BATS_TEST_TMPDIR/log"
+	! grep -q 'stderr:' "$BATS_TEST_TMPDIR/log"
+}
