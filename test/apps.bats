@@ -466,3 +466,26 @@ fossil_serve() {
 	grep -q '"POST /fossil HTTP/1.0" 200 ' "$BATS_TEST_TMPDIR/log"
 	! grep -q 'stderr:' "$BATS_TEST_TMPDIR/log"
 }
+
+@test "chromium: gitweb's and cgit's pages load their stylesheets and logos, which apply" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || skip "no chromium"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "no selenium"
+	[ -f /usr/share/gitweb/gitweb.cgi ] || skip "no gitweb"
+	[ -x /usr/lib/cgit/cgit.cgi ] || skip "no cgit"
+	git_repo
+	gitweb_serve
+	run timeout 120 /usr/bin/python3 "$BATS_TEST_DIRNAME/browser-style.py" \
+		"http://127.0.0.1:$PORT/?p=repo.git;a=summary" "$BATS_TEST_TMPDIR" \
+		div.page_header background-color 'rgb(217, 216, 209)' 'img.logo'
+	echo "$output"
+	[ "$output" = styled ]
+	grep -q '"GET /static/gitweb.css HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	serve_stop
+	cgit_serve
+	run timeout 120 /usr/bin/python3 "$BATS_TEST_DIRNAME/browser-style.py" \
+		"http://127.0.0.1:$PORT/cgit/repo.git/log/" "$BATS_TEST_TMPDIR" \
+		'div#cgit table.tabs' border-bottom-width 3px 'td.logo img'
+	echo "$output"
+	[ "$output" = styled ]
+	grep -q '"GET /cgit.css HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+}
