@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Applications as Debian packages them, each with one line of
 # configuration: PHP through --cgi-ext, git http-backend through --script,
-# a WSGI app and a CGI.pm script under -P. Fixtures in test/apps.
+# a WSGI app and a CGI.pm script under -P; gitweb, cgit, Mercurial's
+# hgweb.cgi and Fossil driven by their own clients (and headless Chromium)
+# over a socket. Fixtures in test/apps.
 
 load helpers
 
