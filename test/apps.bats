@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Applications as Debian packages them, each with one line of
 # configuration: PHP through --cgi-ext, git http-backend through --script,
-# a WSGI app and a CGI.pm script under -P. Fixtures in test/apps.
+# a WSGI app and a CGI.pm script under -P; gitweb, cgit, Mercurial's
+# hgweb.cgi and Fossil driven by their own clients (and headless Chromium)
+# over a socket. Fixtures in test/apps.
 
 load helpers
 
@@ -11,6 +13,14 @@ PHP=$APPS/php
 teardown() {
 	serve_stop
 	[ -z "${GITROOT:-}" ] || rm -rf "$GITROOT"
+	[ -z "${APPROOT:-}" ] || rm -rf "$APPROOT"
+}
+
+# A scratch directory that nobody can reach (bats' own is private), as
+# $APPROOT, removed by teardown.
+app_root() {
+	APPROOT=$(mktemp -d /tmp/cgiinetd-app.XXXXXX)
+	chmod 755 "$APPROOT"
 }
 
 php() {
@@ -260,4 +270,224 @@ git_serve() {
 	[[ "$output" == *$'\nLocation: http://example.org/perl-done\n'* ]]
 	# its source is never served
 	[[ "$output" != *"use CGI"* ]]
+}
+
+# gitweb as Debian's git package lays it out: gitweb.cgi, index.cgi (a
+# link to it) and static/ in /usr/share/gitweb, served as the document
+# root with --cgi-ext .cgi, so static/ stays static; the projects of
+# git_repo's $GITROOT through a GITWEB_CONFIG.
+gitweb_serve() {
+	printf 'our $projectroot = "%s";\n' "$GITROOT" >"$GITROOT/gitweb.conf"
+	chmod 644 "$GITROOT/gitweb.conf"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d /usr/share/gitweb --cgi-ext .cgi \
+		-e GITWEB_CONFIG="$GITROOT/gitweb.conf"
+}
+
+@test "gitweb: in its packaged directory with --cgi-ext .cgi: projects, a commit, a blob, a snapshot, RSS" {
+	[ -f /usr/share/gitweb/gitweb.cgi ] || skip "no gitweb"
+	git_repo
+	gitweb_serve
+	local url=http://127.0.0.1:$PORT h
+	h=$(git -c safe.directory="*" -C "$GITROOT/repo.git" rev-parse main)
+	run curl -sf "$url/"
+	[[ "$output" == *'href="/?p=repo.git;a=summary"'* ]]
+	[[ "$output" == *'static/gitweb.css'* ]]
+	run curl -sf "$url/?p=repo.git;a=commit;h=$h"
+	[[ "$output" == *"$h"* ]]
+	[[ "$output" == *'class="title"'*'>first <'* ]]
+	run curl -sf "$url/?p=repo.git;a=blob_plain;f=README;hb=main"
+	[ "$output" = first ]
+	run curl -sf "$url/?p=repo.git;a=blob;f=README;hb=main"
+	[[ "$output" == *'first'* ]]
+	curl -sf -o "$BATS_TEST_TMPDIR/snap.tgz" "$url/?p=repo.git;a=snapshot;h=main;sf=tgz"
+	run tar -xzOf "$BATS_TEST_TMPDIR/snap.tgz" --wildcards '*/README'
+	[ "$output" = first ]
+	run curl -sf -D "$BATS_TEST_TMPDIR/rss.head" "$url/?p=repo.git;a=rss"
+	[[ "$output" == *'<rss version="2.0"'* ]]
+	[[ "$output" == *"<guid isPermaLink=\"true\">$url/?p=repo.git;a=commitdiff;h=$h</guid>"* ]]
+	grep -qi '^Content-Type: application/rss+xml' "$BATS_TEST_TMPDIR/rss.head"
+	grep -q '"GET /?p=repo.git;a=rss HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "gitweb: RSS re-read with If-Modified-Since is a 304; CSS, JS, logo typed; a missing project 404" {
+	[ -f /usr/share/gitweb/gitweb.cgi ] || skip "no gitweb"
+	git_repo
+	gitweb_serve
+	local url=http://127.0.0.1:$PORT since
+	since=$(curl -sf -D - -o /dev/null "$url/?p=repo.git;a=rss" |
+		sed -n 's/^Last-modified: \(.*\)\r$/\1/Ip')
+	[ -n "$since" ]
+	run curl -s -o /dev/null -w '%{http_code} %{size_download}' \
+		-H "If-Modified-Since: $since" "$url/?p=repo.git;a=rss"
+	[ "$output" = "304 0" ]
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/static/gitweb.css"
+	[ "$output" = "200 text/css" ]
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/static/gitweb.js"
+	[ "$output" = "200 text/javascript" ]
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/static/git-logo.png"
+	[ "$output" = "200 image/png" ]
+	cmp <(curl -sf "$url/static/gitweb.css") /usr/share/gitweb/static/gitweb.css
+	run curl -s -w ' %{http_code}' "$url/?p=nope.git;a=summary"
+	[[ "$output" == *'404 - No such project'* ]]
+	[[ "$output" == *' 404' ]]
+	# the script's source is never served
+	run curl -s -o /dev/null -w '%{http_code}' "$url/gitweb.cgi?a=opml"
+	[ "$output" = 200 ]
+	run curl -s "$url/gitweb.cgi"
+	[[ "$output" != *'use strict'* ]]
+}
+
+# cgit where Debian puts it, run by --script; its own files (cgit.css,
+# cgit.png, which its pages name at /cgit.css and /cgit.png by default)
+# as the document root; git_repo's $GITROOT through a CGIT_CONFIG
+# (snapshots= before scan-path=: a scan takes the settings made so far).
+cgit_serve() {
+	printf 'snapshots=tar.gz\nscan-path=%s\n' "$GITROOT" >"$GITROOT/cgitrc"
+	chmod 644 "$GITROOT/cgitrc"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d /usr/share/cgit \
+		--script /cgit=/usr/lib/cgit/cgit.cgi -e CGIT_CONFIG="$GITROOT/cgitrc"
+}
+
+@test "cgit: --script /cgit=/usr/lib/cgit/cgit.cgi: index, log, tree, diff, a snapshot" {
+	[ -x /usr/lib/cgit/cgit.cgi ] || skip "no cgit"
+	git_repo
+	cgit_serve
+	local url=http://127.0.0.1:$PORT/cgit
+	run curl -sf "$url/"
+	[[ "$output" == *"<a href='/cgit/repo.git/'>repo.git</a>"* ]]
+	[[ "$output" == *"href='/cgit.css'"* ]]
+	run curl -sf "$url/repo.git/log/"
+	[[ "$output" == *"<a href='/cgit/repo.git/commit/?id="*"'>first</a>"* ]]
+	run curl -sf "$url/repo.git/tree/"
+	[[ "$output" == *"<a class='ls-blob' href='/cgit/repo.git/tree/README'>README</a>"* ]]
+	run curl -sf "$url/repo.git/tree/README"
+	[[ "$output" == *"first"* ]]
+	run curl -sf "$url/repo.git/diff/"
+	[[ "$output" == *"<div class='add'>+first</div>"* ]]
+	run curl -sf "$url/repo.git/plain/README"
+	[ "$output" = first ]
+	curl -sf -o "$BATS_TEST_TMPDIR/snap.tgz" "$url/repo.git/snapshot/repo-main.tar.gz"
+	run tar -xzOf "$BATS_TEST_TMPDIR/snap.tgz" repo-main/README
+	[ "$output" = first ]
+	grep -q '"GET /cgit/repo.git/snapshot/repo-main.tar.gz HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "cgit: its CSS and logo from the document root; a missing repository 404" {
+	[ -x /usr/lib/cgit/cgit.cgi ] || skip "no cgit"
+	git_repo
+	cgit_serve
+	local url=http://127.0.0.1:$PORT
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/cgit.css"
+	[ "$output" = "200 text/css" ]
+	cmp <(curl -sf "$url/cgit.css") /usr/share/cgit/cgit.css
+	run curl -s -o /dev/null -w '%{http_code} %{content_type}' "$url/cgit.png"
+	[ "$output" = "200 image/png" ]
+	run curl -s -w ' %{http_code}' "$url/cgit/nope.git/log/"
+	[[ "$output" == *"No repositories found"* ]]
+	[[ "$output" == *' 404' ]]
+	grep -q '"GET /cgit/nope.git/log/ HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+}
+
+# hgweb.cgi as Mercurial ships it, copied and its config line pointed at
+# an hgweb.config that publishes every repository in $APPROOT/hg, open to
+# pushes over plain http; the repository is nobody's, since a push writes.
+hg_serve() {
+	app_root
+	mkdir "$APPROOT/hg"
+	hg init "$APPROOT/hg/repo"
+	echo one >"$APPROOT/hg/repo/a"
+	hg -R "$APPROOT/hg/repo" add -q "$APPROOT/hg/repo/a"
+	hg -R "$APPROOT/hg/repo" commit -q -u T -m one
+	sed "s|^config = .*|config = b\"$APPROOT/hgweb.config\"|" \
+		/usr/share/doc/mercurial/examples/hgweb.cgi >"$APPROOT/hgweb.cgi"
+	chmod 755 "$APPROOT/hgweb.cgi"
+	printf '[paths]\n/ = %s/hg/*\n[web]\nallow_push = *\npush_ssl = false\n' \
+		"$APPROOT" >"$APPROOT/hgweb.config"
+	if running_as_root; then
+		chown -R nobody "$APPROOT/hg"
+	fi
+	chmod -R a+rX "$APPROOT"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d "$WWW" --script /hg="$APPROOT/hgweb.cgi"
+}
+
+@test "hgweb: --script /hg=hgweb.cgi: hg clone, hg push (allow_push, push_ssl off), a missing repository 404" {
+	[ -f /usr/share/doc/mercurial/examples/hgweb.cgi ] || skip "no mercurial"
+	hg_serve
+	local url=http://127.0.0.1:$PORT/hg clone=$BATS_TEST_TMPDIR/clone
+	hg clone -q "$url/repo" "$clone"
+	[ "$(cat "$clone/a")" = one ]
+	echo two >>"$clone/a"
+	hg -R "$clone" commit -q -u T -m two
+	hg -R "$clone" push -q
+	[ "$(hg -R "$APPROOT/hg/repo" log -r tip -T '{desc}')" = two ]
+	grep -q '"POST /hg/repo?cmd=unbundle HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	# the pushed change comes back in a fresh clone
+	hg clone -q "$url/repo" "$BATS_TEST_TMPDIR/again"
+	[ "$(cat "$BATS_TEST_TMPDIR/again/a")" = "$(printf 'one\ntwo')" ]
+	run hg clone -q "$url/nope" "$BATS_TEST_TMPDIR/nope"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"HTTP Error 404: Not Found"* ]]
+	grep -q '"GET /hg/nope?cmd=capabilities HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+}
+
+# A Fossil repository with one check-in, and the two-line CGI script that
+# Fossil's documentation gives, run by --script; the repository and its
+# directory nobody's (SQLite writes a journal beside it).
+fossil_serve() {
+	local work=$BATS_TEST_TMPDIR/fossil-work
+	app_root
+	mkdir "$APPROOT/fossil" "$work"
+	USER=T fossil init "$APPROOT/fossil/repo.fossil" >/dev/null
+	(cd "$work" && USER=T fossil open "$APPROOT/fossil/repo.fossil" >/dev/null &&
+		echo hello >f.txt && USER=T fossil add f.txt >/dev/null &&
+		USER=T fossil commit -m 'fossil first' >/dev/null &&
+		USER=T fossil close)
+	printf '#!/usr/bin/fossil\nrepository: %s/fossil/repo.fossil\n' "$APPROOT" \
+		>"$APPROOT/repo.cgi"
+	chmod 755 "$APPROOT/repo.cgi"
+	if running_as_root; then
+		chown -R nobody "$APPROOT/fossil"
+	fi
+	chmod -R a+rX "$APPROOT"
+	serve -l "$BATS_TEST_TMPDIR/log" -P -d "$WWW" --script /fossil="$APPROOT/repo.cgi"
+}
+
+@test "fossil: a #!/usr/bin/fossil script through --script: timeline, fossil clone, the root's redirect" {
+	command -v fossil >/dev/null || skip "no fossil"
+	fossil_serve
+	local url=http://127.0.0.1:$PORT/fossil
+	run curl -sf "$url/timeline"
+	[[ "$output" == *'fossil first'* ]]
+	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$url"
+	[ "$output" = "302 $url/index" ]
+	run curl -s -L -o /dev/null -w '%{http_code} %{num_redirects} %{url_effective}' "$url/"
+	[ "$output" = "200 1 $url/index" ]
+	USER=T fossil clone "$url" "$BATS_TEST_TMPDIR/clone.fossil" >/dev/null
+	run fossil timeline -R "$BATS_TEST_TMPDIR/clone.fossil"
+	[[ "$output" == *'fossil first (user: '* ]]
+	grep -q '"POST /fossil HTTP/1.0" 200 ' "$BATS_TEST_TMPDIR/log"
+	! grep -q 'stderr:' "$BATS_TEST_TMPDIR/log"
+}
+
+@test "chromium: gitweb's and cgit's pages load their stylesheets and logos, which apply" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] || skip "no chromium"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "no selenium"
+	[ -f /usr/share/gitweb/gitweb.cgi ] || skip "no gitweb"
+	[ -x /usr/lib/cgit/cgit.cgi ] || skip "no cgit"
+	git_repo
+	gitweb_serve
+	run timeout 120 /usr/bin/python3 "$BATS_TEST_DIRNAME/browser-style.py" \
+		"http://127.0.0.1:$PORT/?p=repo.git;a=summary" "$BATS_TEST_TMPDIR" \
+		div.page_header background-color 'rgb(217, 216, 209)' 'img.logo'
+	echo "$output"
+	[ "$output" = styled ]
+	grep -q '"GET /static/gitweb.css HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	serve_stop
+	cgit_serve
+	run timeout 120 /usr/bin/python3 "$BATS_TEST_DIRNAME/browser-style.py" \
+		"http://127.0.0.1:$PORT/cgit/repo.git/log/" "$BATS_TEST_TMPDIR" \
+		'div#cgit table.tabs' border-bottom-width 3px 'td.logo img'
+	echo "$output"
+	[ "$output" = styled ]
+	grep -q '"GET /cgit.css HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
 }
