@@ -312,8 +312,9 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 	arg = interp + strcspn(interp, " \t");
 	if (*arg)
 		*arg++ = '\0';
-	arg += strspn(arg, " \t");
-	arg[strcspn(arg, " \t")] = '\0';
+	arg += strspn(arg, " \t");	/* the rest is one argument, as the kernel */
+	for (size_t k = strlen(arg); k && (arg[k - 1] == ' ' || arg[k - 1] == '\t'); k--)
+		arg[k - 1] = '\0';	/* passes it: "-w -T" stays whole */
 	snprintf(c->interp, sizeof(c->interp), "%s", interp);
 	snprintf(c->iarg, sizeof(c->iarg), "%s", arg);
 	base = strrchr(interp, '/') ? strrchr(interp, '/') + 1 : interp;
@@ -672,9 +673,11 @@ make_argv(struct request *r, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	c->argv[0] = c->name;
 	c->argv[1] = NULL;
-	if (c->prog_file) {	/* PROG FILE, and no words: they are not the file's */
+	if (c->prog_file) {	/* PROG ./FILE, and no words: they are not the file's */
+		if (!(c->argv[1] = arena_take(strlen(c->name) + 3)))
+			return S_INTERNAL_ERROR;
+		sprintf(c->argv[1], "./%s", c->name);	/* "-s.php" is no option */
 		c->argv[0] = (char *)(uintptr_t)c->prog->path;
-		c->argv[1] = c->name;
 		c->argv[2] = NULL;
 		return S_NONE;
 	}
@@ -1687,8 +1690,14 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 			setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
 	}
 	sent = http_bytes_out(r);
-	if ((s = start(r, &run, c)))
-		return s;
+	if ((s = start(r, &run, c))) {
+		if (!r->status)
+			return s;
+		/* our 200 is out, the head open: the log says the answer failed */
+		log_error(sv, "%s: %s", r->path, r->msg);
+		r->status = s;
+		return S_NONE;
+	}
 	r->script_answered = run.mode != PARSED;
 	supervise(r, sv, c, &run);
 	alarm(0);

@@ -491,3 +491,14 @@ fossil_serve() {
 	[ "$output" = styled ]
 	grep -q '"GET /cgit.css HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
 }
+
+@test "--cgi-ext .EXT=PROGRAM: a file named like an option is the program's file, never its option" {
+	local d
+	d=$(scratch_root)
+	printf 'print "Content-Type: text/plain\\r\\n\\r\\nran as a script\\n";\n' >"$d/-v.pl"
+	chmod 644 "$d/-v.pl"
+	request 'GET /-v.pl HTTP/1.0\r\n\r\n' -d "$d" -P --cgi-ext .pl=/usr/bin/perl
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	[[ "$output" == *"ran as a script"* ]]
+	[[ "$output" != *"This is perl"* ]]
+}

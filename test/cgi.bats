@@ -596,3 +596,26 @@ print(p.returncode)' env -i "$CGIINETD" -l "$log" -d "$WWW"
 	[ "$(wc -l <"$log")" -eq 1 ]
 	grep -q '"GET /cgi-bin/env.sh HTTP/1.0" - - "-" "-"$' "$log"
 }
+
+@test "a program that cannot be exec'd after our 200 went out (ETXTBSY): logged as 500 with the error, exit 3" {
+	local d log=$BATS_TEST_TMPDIR/log
+	d=$(scratch_root)
+	cc -o "$d/cgi-bin/busy" "$BATS_TEST_DIRNAME/cgi-hello.c"
+	chmod 755 "$d/cgi-bin/busy"
+	exec 7>>"$d/cgi-bin/busy"	# open for writing: exec fails with ETXTBSY
+	status=0
+	printf 'GET /cgi-bin/busy HTTP/1.0\r\n\r\n' | cgiinetd -l "$log" -d "$d" >/dev/null || status=$?
+	exec 7>&-
+	[ "$status" -eq 3 ]
+	grep -qx 'cgiinetd: /cgi-bin/busy: exec failed: Text file busy' "$log"
+	grep -q '"GET /cgi-bin/busy HTTP/1.0" 500 ' "$log"
+}
+
+@test "#! line: all after the interpreter is its one argument, as the kernel passes it" {
+	local d
+	d=$(scratch_root)
+	printf '#!/usr/bin/printf Content-Type:\\40text/plain\\r\\n\\r\\n[%%s]\\n A B\n' >"$d/cgi-bin/args"
+	chmod 755 "$d/cgi-bin/args"
+	request 'GET /cgi-bin/args HTTP/1.0\r\n\r\n' -d "$d"
+	[[ "$output" == *$'\n[./args]\n A B' ]] || { echo "$output"; return 1; }
+}
