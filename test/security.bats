@@ -289,8 +289,9 @@ n = int(sys.argv[1])
 w = sys.stdout.buffer.write
 w(b"POST /cgi-bin/body.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
 w(b"%x\r\n" % n + b"b" * n + b"\r\n0\r\n\r\n")' $((16 << 20 | 1)) >"$BATS_TEST_TMPDIR/in17"
-	ro() {	# cgiinetd with /var/tmp and /tmp read-only: O_TMPFILE fails there
-		unshare -m sh -c 'mount -t tmpfs -o ro none /var/tmp && mount -t tmpfs -o ro none /tmp &&
+	ro() {	# cgiinetd with /var/tmp and /tmp read-only (bound on themselves, so a
+		# checkout under /tmp stays there): O_TMPFILE fails in them
+		unshare -m sh -c 'for d in /var/tmp /tmp; do mount --bind $d $d && mount -o remount,bind,ro $d || exit 1; done &&
 			exec env -i PATH=/usr/bin:/bin "$@"' sh "$CGIINETD" -l none -d "$WWW" <"$1"
 	}
 	ro "$BATS_TEST_TMPDIR/in16" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
