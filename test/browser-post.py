@@ -4,22 +4,14 @@
 # that never reads them); the page that comes back must be its 100000
 # bytes.
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+import chromium
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, workdir, size, script = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-opts = Options()
-opts.binary_location = "/usr/bin/chromium"
-for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--user-data-dir=" + tempfile.mkdtemp(dir=workdir)):
-    opts.add_argument(arg)
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+browser = chromium.start(workdir)
 try:
     browser.get(url + "/post.html")
     browser.execute_script("document.querySelector('textarea').value = 'a'.repeat(%d);"

@@ -4,21 +4,12 @@
 # PROPERTY = VALUE (so its stylesheet was fetched and applied), and the
 # image IMAGE (a CSS selector) must have loaded. Prints "styled" if so.
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+import chromium
+
 
 url, workdir, selector, prop, value, image = sys.argv[1:7]
-opts = Options()
-opts.binary_location = "/usr/bin/chromium"
-for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
-            "--user-data-dir=" + tempfile.mkdtemp(dir=workdir)):
-    opts.add_argument(arg)
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+browser = chromium.start(workdir)
 try:
     browser.get(url)
     got = browser.execute_script(

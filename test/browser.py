@@ -5,23 +5,14 @@
 import hashlib
 import os
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+import chromium
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 url, workdir = sys.argv[1], sys.argv[2]
-opts = Options()
-opts.binary_location = "/usr/bin/chromium"
-for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync",
-            "--user-data-dir=" + tempfile.mkdtemp(dir=workdir)):
-    opts.add_argument(arg)
-browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+browser = chromium.start(workdir)
 
 
 def wait_title(title):
