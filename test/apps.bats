@@ -12,6 +12,7 @@ PHP=$APPS/php
 
 teardown() {
 	serve_stop
+	[ -z "${LAUNCHER_PID:-}" ] || { kill "$LAUNCHER_PID"; wait "$LAUNCHER_PID"; } 2>/dev/null || true
 	[ -z "${GITROOT:-}" ] || rm -rf "$GITROOT"
 	[ -z "${APPROOT:-}" ] || rm -rf "$APPROOT"
 }
@@ -501,4 +502,24 @@ fossil_serve() {
 	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
 	[[ "$output" == *"ran as a script"* ]]
 	[[ "$output" != *"This is perl"* ]]
+}
+
+@test "under the shipped xinetd entry: PHP's form POST, and git clone and push" {
+	command -v xinetd >/dev/null || skip "no xinetd"
+	command -v php-cgi >/dev/null || skip "no php-cgi"
+	[ -x /usr/lib/git-core/git-http-backend ] || skip "no git-http-backend"
+	git_repo
+	PORT=$(random_port)
+	xinetd_start none "$PHP" --cgi-ext .php=/usr/bin/php-cgi \
+		--script /git=/usr/lib/git-core/git-http-backend \
+		-e GIT_PROJECT_ROOT="$GITROOT" -e GIT_HTTP_EXPORT_ALL=1
+	run curl -sS -d 'name=Ada&message=hi' "http://127.0.0.1:$PORT/form.php"
+	[ "$output" = "hello Ada (2 fields)" ] || { echo "$output"; cat "$BATS_TEST_TMPDIR/xinetd.log"; return 1; }
+	git clone -q "http://127.0.0.1:$PORT/git/repo.git" "$BATS_TEST_TMPDIR/clone"
+	[ "$(cat "$BATS_TEST_TMPDIR/clone/README")" = first ]
+	echo more >"$BATS_TEST_TMPDIR/clone/more"
+	git -C "$BATS_TEST_TMPDIR/clone" add more
+	git -C "$BATS_TEST_TMPDIR/clone" -c user.name=T -c user.email=t@example.org commit -q -m second
+	git -C "$BATS_TEST_TMPDIR/clone" push -q origin main
+	[ "$(git -c safe.directory="*" -C "$GITROOT/repo.git" log --format=%s main)" = "$(printf 'second\nfirst')" ]
 }

@@ -16,22 +16,6 @@ free_port() {
 	PORT=$(random_port)
 }
 
-# xinetd_start LOG: the shipped entry under xinetd, pointed at this build,
-# $PORT and the fixtures, with --log LOG; waits until it answers.
-xinetd_start() {
-	local conf=$BATS_TEST_TMPDIR/xinetd.conf
-	sed -e "s|^\(\s*port\s*=\).*|\1 $PORT\n\tbind = 127.0.0.1|" \
-	    -e "s|^\(\s*server\s*=\).*|\1 $CGIINETD|" \
-	    -e "s|--log syslog --directory /srv/www|--log $1 --directory $WWW|" \
-	    "$ROOT/xinetd.d/cgiinetd" >"$conf"
-	# an ordinary user can only name itself, and keeps its own log
-	running_as_root || sed -i "s|^\(\s*user\s*=\).*|\1 $(id -un)|" "$conf"
-	xinetd -dontfork -filelog "$BATS_TEST_TMPDIR/xinetd.log" -f "$conf" \
-		-pidfile "$BATS_TEST_TMPDIR/xinetd.pid" 2>>"$BATS_TEST_TMPDIR/xinetd.log" &
-	LAUNCHER_PID=$!
-	wait_port
-}
-
 # Wait until something answers on $PORT.
 wait_port() {
 	local i=0
@@ -44,7 +28,7 @@ wait_port() {
 @test "xinetd: the shipped entry serves a file and runs a script; REMOTE_ADDR is the client's" {
 	command -v xinetd >/dev/null || skip "no xinetd"
 	free_port
-	xinetd_start stderr
+	xinetd_start stderr "$WWW"
 	run curl -sS "http://127.0.0.1:$PORT/hello.txt"
 	[ "$output" = hello ] || { echo "$output"; cat "$BATS_TEST_TMPDIR/xinetd.log"; false; }
 	run curl -sS --interface 127.0.0.2 "http://127.0.0.1:$PORT/cgi-bin/env.sh"
@@ -66,7 +50,7 @@ wait_port() {
 	free_port
 	local codes
 	grep -Eq '^\s*cps\s*=\s*[0-9]{4,} ' "$ROOT/xinetd.d/cgiinetd"
-	xinetd_start none
+	xinetd_start none "$WWW"
 	# one curl, 400 URLs: a new connection each (HTTP/1.0 closes), back to back
 	codes=$(curl -s -w '%{http_code}\n' \
 		$(for i in $(seq 1 400); do echo "http://127.0.0.1:$PORT/hello.txt?$i"; done) |

@@ -181,3 +181,24 @@ once_only() {
 	*/san/*) skip "timing only: run once, in the plain build's pass" ;;
 	esac
 }
+
+# xinetd_start LOG ROOT [ARG...]: the shipped xinetd entry under xinetd,
+# pointed at this build, $PORT and ROOT, with --log LOG and ARGs; waits
+# until it answers (on /hello.txt, or anything). Sets $LAUNCHER_PID.
+xinetd_start() {
+	local conf=$BATS_TEST_TMPDIR/xinetd.conf log=$1 root=$2 i=0
+	shift 2
+	sed -e "s|^\(\s*port\s*=\).*|\1 $PORT\n\tbind = 127.0.0.1|" \
+	    -e "s|^\(\s*server\s*=\).*|\1 $CGIINETD|" \
+	    -e "s|--log syslog --directory /srv/www|--log $log --directory $root $*|" \
+	    "$BATS_TEST_DIRNAME/../xinetd.d/cgiinetd" >"$conf"
+	# an ordinary user can only name itself, and keeps its own log
+	running_as_root || sed -i "s|^\(\s*user\s*=\).*|\1 $(id -un)|" "$conf"
+	xinetd -dontfork -filelog "$BATS_TEST_TMPDIR/xinetd.log" -f "$conf" \
+		-pidfile "$BATS_TEST_TMPDIR/xinetd.pid" 2>>"$BATS_TEST_TMPDIR/xinetd.log" &
+	LAUNCHER_PID=$!
+	until curl -s -o /dev/null "http://127.0.0.1:$PORT/" || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
