@@ -234,7 +234,7 @@ void
 http_close(struct request *r)
 {
 	static char sink[1 << 18];	/* TCP's MSG_TRUNC never writes it */
-	long long end = http_now_ms() + LINGER_MS;
+	long long end;
 	int queued = 0;
 
 	if (!r->in_sock || (!r->body_unread &&
@@ -242,6 +242,7 @@ http_close(struct request *r)
 		return;
 	if (shutdown(r->out_sock ? 1 : 0, SHUT_WR) < 0)
 		return;
+	end = http_now_ms() + LINGER_MS;	/* the clock only when lingering */
 	for (;;) {
 		long long left = end - http_now_ms();
 		struct pollfd p = { .fd = 0, .events = POLLIN };
