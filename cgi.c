@@ -1422,12 +1422,14 @@ on_stderr(const struct request *r, const struct server *sv, const struct cgi *c,
 		return;
 	for (ssize_t i = 0; i < n; i++) {
 		if (buf[i] == '\n') {
-			if (!run->cut || run->errlen)
+			if (!run->cut)
 				log_stderr(r, sv, c, run);
 			run->cut = false;
+		} else if (run->cut) {
+			;	/* the rest of a line too long: skipped */
 		} else if (run->errlen < STDERR_LINE_MAX) {
 			run->errline[run->errlen++] = buf[i];
-		} else if (!run->cut) {
+		} else {
 			run->cut = true;
 			log_stderr(r, sv, c, run);
 		}

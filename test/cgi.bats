@@ -619,3 +619,15 @@ print(p.returncode)' env -i "$CGIINETD" -l "$log" -d "$WWW"
 	request 'GET /cgi-bin/args HTTP/1.0\r\n\r\n' -d "$d"
 	[[ "$output" == *$'\n[./args]\n A B' ]] || { echo "$output"; return 1; }
 }
+
+@test "a script's stderr line past 1024 bytes: one line logged, cut and marked, the rest skipped" {
+	local d log=$BATS_TEST_TMPDIR/log
+	d=$(scratch_root)
+	printf '#!/bin/sh\nhead -c 3000 /dev/zero | tr "\\\\0" a >&2; echo >&2\necho after >&2\nprintf "Content-Type: text/plain\\r\\n\\r\\nok\\n"\n' >"$d/cgi-bin/long.sh"
+	chmod 755 "$d/cgi-bin/long.sh"
+	printf 'GET /cgi-bin/long.sh HTTP/1.0\r\n\r\n' | cgiinetd -l "$log" -d "$d" >/dev/null
+	cat "$log"
+	[ "$(grep -c ': stderr: ' "$log")" -eq 2 ]
+	grep -qx "cgiinetd: 127.0.0.1 /cgi-bin/long.sh: stderr: $(head -c 1024 /dev/zero | tr '\0' a) \[cut\]" "$log"
+	grep -qx 'cgiinetd: 127.0.0.1 /cgi-bin/long.sh: stderr: after' "$log"
+}
