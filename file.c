@@ -4,10 +4,10 @@
  * requests, ranges, precompressed siblings, directory listings. Every byte
  * goes out through http.c.
  *
- * Implemented: RFC 9110 8.8.3 (ETag), 13.1.1-13.1.3 and 13.2.2 (If-Match,
- * If-None-Match, If-Modified-Since, in that order), 14 (single byte ranges;
- * a multi-range request gets the whole file), 12.5.3 (Accept-Encoding: a
- * precompressed .gz sibling).
+ * Implemented: RFC 9110 8.8.3 (ETag), 13.1.1-13.1.4 and 13.2.2 (If-Match or
+ * else If-Unmodified-Since, then If-None-Match or else If-Modified-Since),
+ * 14 (single byte ranges; a multi-range request gets the whole file),
+ * 12.5.3 (Accept-Encoding: a precompressed .gz sibling).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -382,13 +382,39 @@ etag_listed(const struct request *r, const char *name, const char *etag,
 	return false;
 }
 
-/* 412? If-Match that lists neither "*" nor the current tag, strongly
- * compared (RFC 9110 13.1.1): evaluated first (13.2.2). */
+/* An HTTP-date in any of its three forms (RFC 9110 5.6.7), as *t. */
 static bool
-precondition_failed(const struct request *r, const char *etag)
+parse_date(const char *s, time_t *t)
 {
-	return http_field(r, "If-Match") &&
-	       !etag_listed(r, "If-Match", etag, true);
+	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
+	                                     "%A, %d-%b-%y %H:%M:%S GMT",
+	                                     "%a %b %e %H:%M:%S %Y" };
+
+	for (size_t i = 0; s && i < LEN(forms); i++) {
+		struct tm tm = { 0 };
+		const char *e = strptime(s, forms[i], &tm);
+		if (e && !*e) {
+			*t = timegm(&tm);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* 412? If-Match that lists neither "*" nor the current tag, strongly
+ * compared (RFC 9110 13.1.1); without one, If-Unmodified-Since older than
+ * the last change (13.1.4: ignored when not a date, or with no mtime, as
+ * for a listing). Evaluated first (13.2.2). */
+static bool
+precondition_failed(const struct request *r, const char *etag,
+                    const time_t *mtime)
+{
+	time_t since;
+
+	if (http_field(r, "If-Match"))
+		return !etag_listed(r, "If-Match", etag, true);
+	return mtime && parse_date(http_field(r, "If-Unmodified-Since"), &since) &&
+	       *mtime > since;
 }
 
 /* 304? If-None-Match when there is one, else If-Modified-Since in any of
@@ -396,20 +422,12 @@ precondition_failed(const struct request *r, const char *etag)
 static bool
 not_modified(const struct request *r, const struct rep *p)
 {
-	static const char *const forms[] = { "%a, %d %b %Y %H:%M:%S GMT",
-	                                     "%A, %d-%b-%y %H:%M:%S GMT",
-	                                     "%a %b %e %H:%M:%S %Y" };
-	const char *ims = http_field(r, "If-Modified-Since");
+	time_t since;
 
 	if (http_field(r, "If-None-Match"))
 		return etag_listed(r, "If-None-Match", p->etag, false);
-	for (size_t i = 0; ims && i < LEN(forms); i++) {
-		struct tm tm = { 0 };
-		const char *e = strptime(ims, forms[i], &tm);
-		if (e && !*e)
-			return p->st.st_mtime <= timegm(&tm);
-	}
-	return false;
+	return parse_date(http_field(r, "If-Modified-Since"), &since) &&
+	       p->st.st_mtime <= since;
 }
 
 /* Digits to an offset, saturating; false if there are none. */
@@ -523,7 +541,7 @@ send_file(struct request *r, const struct server *sv, int fd,
 	etag(p.etag, &p.st);
 	http_date(p.st.st_mtime, p.modified);
 	range = byte_range(r, &p, &first, &last);
-	if (precondition_failed(r, p.etag)) {
+	if (precondition_failed(r, p.etag, &p.st.st_mtime)) {
 		s = S_PRECONDITION_FAILED;
 	} else if (not_modified(r, &p)) {
 		s = send_not_modified(r, &p);
@@ -763,7 +781,7 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 		http_set_msg(r, "No permission to list directory");
 		return errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR;
 	}
-	if (precondition_failed(r, NULL)) {
+	if (precondition_failed(r, NULL, NULL)) {
 		free_entries(e, n);
 		return S_PRECONDITION_FAILED;
 	}

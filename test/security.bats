@@ -350,3 +350,59 @@ while True:
 	chmod 755 "$root/cgi-bin/short.sh"
 	race "$root" short.sh
 }
+
+# An uploader who may write only in up/ swaps, by RENAME_EXCHANGE as fast
+# as it goes, a directory of files with a symlink to cgi-bin, while 2,500
+# requests ask for a file through it: each is the public file or a 404,
+# never the script's source (every check is made on what was opened).
+@test "a directory exchanged for a symlink to cgi-bin: 2,500 races, never a script's source" {
+	once_only
+	local root up flipper i public=0 missing=0
+	root=$(attack_root)
+	up=$root/up
+	mkdir -p "$up/a"
+	echo PUBLIC >"$up/a/marked.sh"
+	ln -s ../cgi-bin "$up/b"
+	[ "$(id -u)" -ne 0 ] || chown -R -h nobody:nogroup "$up"
+	python3 -c 'import ctypes, os, pwd, sys
+libc = ctypes.CDLL(None, use_errno=True)
+os.chdir(sys.argv[1])
+if os.getuid() == 0:	# the uploader: nobody, who may write up/ only
+    pw = pwd.getpwnam("nobody")
+    os.setgroups([]); os.setgid(pw.pw_gid); os.setuid(pw.pw_uid)
+while True:
+    if libc.renameat2(-100, b"a", -100, b"b", 2) != 0:
+        sys.exit("renameat2: " + os.strerror(ctypes.get_errno()))' "$up" &
+	flipper=$!
+	printf 'GET /up/a/marked.sh HTTP/1.0\r\n\r\n' >"$BATS_TEST_TMPDIR/in"
+	for i in $(seq 2500); do
+		cgiinetd -l none -d "$root" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>/dev/null || true
+		if grep -q SCRIPT-SOURCE-SECRET "$BATS_TEST_TMPDIR/out"; then
+			kill "$flipper"
+			echo "source served on request $i"
+			return 1
+		fi
+		if head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 200 '; then
+			grep -qx PUBLIC "$BATS_TEST_TMPDIR/out" && public=$((public + 1))
+		elif head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 404 '; then
+			missing=$((missing + 1))
+		fi
+	done
+	kill -0 "$flipper"	# it raced to the end
+	kill "$flipper"
+	echo "public $public, 404 $missing"
+	[ $((public + missing)) -eq 2500 ] && [ "$public" -gt 0 ] && [ "$missing" -gt 0 ]
+}
+
+# The limit of the above: names decide what is a CGI directory, so whoever
+# may rename cgi-bin (write access to the root itself) publishes its
+# sources, race or no race, as with any server that maps names.
+@test "the limit: a cgi-bin renamed by whoever may write the root is served as files" {
+	local root
+	root=$(attack_root)
+	mv "$root/cgi-bin" "$root/renamed"
+	printf 'GET /renamed/marked.sh HTTP/1.0\r\n\r\n' |
+		cgiinetd -l none -d "$root" >"$BATS_TEST_TMPDIR/out" 2>/dev/null
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 200 '
+	grep -q SCRIPT-SOURCE-SECRET "$BATS_TEST_TMPDIR/out"
+}

@@ -125,6 +125,27 @@ teardown() {
 	[ "$(status_line)" = "HTTP/1.0 404 Not Found" ]
 }
 
+@test "If-Unmodified-Since older than the file: 412; the file's own date, a non-date, If-Match, a listing: 200 (RFC 9110 13.1.4)" {
+	local tag now before
+	tag=$(etag_of /hello.txt)
+	now=$(date -u -r "$WWW/hello.txt" '+%s')
+	before=$(date -u -d "@$((now - 86400))" '+%a, %d %b %Y %H:%M:%S GMT')
+	for ius in "$before" "$(date -u -d "@$((now - 86400))" '+%A, %d-%b-%y %H:%M:%S GMT')" \
+	           "$(date -u -d "@$((now - 86400))" '+%a %b %e %H:%M:%S %Y')"; do
+		request "GET /hello.txt HTTP/1.0\\r\\nIf-Unmodified-Since: $ius\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 412 Precondition Failed" ] || { echo "$ius: $(status_line)"; return 1; }
+	done
+	for ius in "$(date -u -d "@$now" '+%a, %d %b %Y %H:%M:%S GMT')" yesterday "$before x"; do
+		request "GET /hello.txt HTTP/1.0\\r\\nIf-Unmodified-Since: $ius\\r\\n\\r\\n"
+		[ "$(status_line)" = "HTTP/1.0 200 OK" ] || { echo "$ius: $(status_line)"; return 1; }
+		[ "$(body)" = hello ]
+	done
+	request "GET /hello.txt HTTP/1.0\\r\\nIf-Match: $tag\\r\\nIf-Unmodified-Since: $before\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+	request "GET /list/ HTTP/1.0\\r\\nIf-Unmodified-Since: $before\\r\\n\\r\\n"
+	[ "$(status_line)" = "HTTP/1.0 200 OK" ]
+}
+
 @test "If-Match is evaluated before If-None-Match and Range (RFC 9110 13.2.2)" {
 	local tag
 	tag=$(etag_of /hello.txt)
