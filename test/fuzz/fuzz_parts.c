@@ -2,8 +2,9 @@
  * libFuzzer target for the parsers past the request head, reached through
  * the sources themselves (their functions are static): the input is a
  * request whose head is parsed, then, on the same bytes,
- *  - the static file's decisions: If-Match, If-None-Match (lists over
- *    field lines), If-Modified-Since (the three date forms), Range;
+ *  - the static file's decisions: If-Match, If-Unmodified-Since,
+ *    If-None-Match (lists over field lines), If-Modified-Since (the three
+ *    date forms), Range;
  *  - the chunked decoder, on what follows the head, into a memfd spool;
  *  - the -P head parser, on the whole input as a script's head.
  * Build and run: make fuzz (clang, ASan+UBSan).
@@ -41,7 +42,7 @@ file_decisions(const struct request *r)
 	p.st.st_mtime = 1700000000;
 	p.st.st_ino = 42;
 	etag(p.etag, &p.st);
-	(void)precondition_failed(r, p.etag);
+	(void)precondition_failed(r, p.etag, &p.st.st_mtime);
 	(void)not_modified(r, &p);
 	first = 0, last = p.st.st_size - 1;
 	(void)byte_range(r, &p, &first, &last);
