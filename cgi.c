@@ -946,7 +946,7 @@ read_body(struct request *r, const struct server *sv, struct cgi *c)
 	int fd;
 
 	if (r->expect_continue && http_send(r, cont, sizeof(cont) - 1, false) < 0)
-		return S_CLOSED;
+		return http_gone(r);
 	if (!r->chunked)
 		return S_NONE;
 	if ((fd = spool_file(sv, &limit)) < 0)
@@ -1141,11 +1141,12 @@ send_reply(struct request *r, const struct reply *rp)
 		http_head_add(h, "%s: %s\r\n", rp->fields[i].name, rp->fields[i].value);
 	http_head_add(h, "Connection: close\r\n");
 	if (http_head_send(r, h, r->method != M_HEAD) < 0)
-		return S_CLOSED;
+		return http_gone(r);
 	return S_NONE;
 }
 
-/* A local redirect's target, kept for routing to start over with. */
+/* A local redirect's target, kept for routing to start over with
+ * (r->redirect). */
 static enum status
 local_redirect(struct request *r, const char *location)
 {
@@ -1155,7 +1156,7 @@ local_redirect(struct request *r, const char *location)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			return S_BAD_GATEWAY;
 	strcpy(r->redirect, location);
-	return S_LOCAL_REDIRECT;
+	return S_NONE;
 }
 
 /* ---- the supervised exec ------------------------------------------------------ */
@@ -1187,7 +1188,6 @@ struct run {
 	bool timed_out;			/* --cgi-timeout ended it */
 	long long stop;			/* when phase 1 begins, 0: never */
 	long long next;			/* when the next phase begins */
-	enum status fail;		/* an error of ours sent in its stead */
 	/* its output, in the pipe modes */
 	bool head_done, relay;		/* the head dealt with; the body to the client */
 	size_t len;
@@ -1462,10 +1462,8 @@ end_soon(struct run *run)
 static void
 fail(struct request *r, struct run *run, enum status s)
 {
-	if (!r->status) {
+	if (!r->status)
 		http_send_error(r, s);
-		run->fail = s;
-	}
 	end_soon(run);
 }
 
@@ -1480,10 +1478,8 @@ parsed_head(struct request *r, struct run *run, size_t end)
 	enum status s = end ? parse_reply(head_buf, end, &rp) : S_BAD_GATEWAY;
 
 	if (!s && is_local_redirect(&rp)) {
-		if ((s = local_redirect(r, rp.location)) == S_LOCAL_REDIRECT) {
-			run->fail = s;	/* its body is dropped, the new path served after */
-			return;
-		}
+		if (!(s = local_redirect(r, rp.location)))
+			return;	/* its body is dropped, the new path served after */
 	} else if (!s) {
 		if (send_reply(r, &rp)) {
 			end_soon(run);	/* the client is gone */
@@ -1663,7 +1659,8 @@ on_alarm(int sig)
 /* Run the script in a child of ours and supervise it to its end, in every
  * mode. The checks, the body, argv and the environment are done
  * (cgi_prepare). Returns S_NONE when the request is answered (r->status
- * what went out), S_LOCAL_REDIRECT, or an error not yet sent. */
+ * what went out) or another path is to be served (r->redirect), else an
+ * error not yet sent. */
 enum status
 cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 {
@@ -1682,7 +1679,7 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 		http_head_add(&r->out, "Connection: close\r\n");
 		if (!r->http09 && http_send(r, r->out.buf, r->out.len, false) < 0) {
 			r->status = 0;
-			return S_CLOSED;
+			return http_gone(r);
 		}
 	}
 	if (run.mode >= HEAD_ONLY) {
@@ -1711,5 +1708,5 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	r->script_timed_out = run.timed_out;
 	if (run.mode <= NPH && sent >= 0 && http_bytes_out(r) >= sent)
 		r->body_sent = (off_t)(http_bytes_out(r) - sent);
-	return run.fail == S_LOCAL_REDIRECT ? S_LOCAL_REDIRECT : S_NONE;
+	return S_NONE;
 }

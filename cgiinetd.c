@@ -637,8 +637,6 @@ secure(struct server *sv, char *err, size_t errsz)
 static int
 exit_code(int status)
 {
-	if (status == S_CLOSED)		/* the client went away: nothing of ours failed */
-		return 0;
 	if (status == S_REQUEST_TIMEOUT)
 		return 4;
 	return status >= 500 ? 3 : status >= 400 ? 1 : 0;
@@ -673,7 +671,9 @@ redirect(struct request *r, int hops)
 	r->chunked = r->expect_continue = false;
 	r->redirected = true;
 	r->query = NULL;
-	r->target = r->redirect;
+	strcpy(r->redirected_to, r->redirect);
+	r->redirect[0] = '\0';
+	r->target = r->redirected_to;
 	return S_NONE;
 }
 
@@ -696,7 +696,7 @@ route(struct request *r, const struct server *sv)
 			s = S_NOT_IMPLEMENTED;
 		} else
 			s = file_serve(r, sv);
-		if (s != S_LOCAL_REDIRECT || (s = redirect(r, hops)))
+		if (s || !r->redirect[0] || (s = redirect(r, hops)))
 			return s;
 	}
 }
@@ -737,11 +737,13 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);	/* a vanished client is an error return */
 	find_addresses(&r);
 	s = route(&r, &sv);
-	if (s == S_CLOSED && !r.line[0])
+	if (r.gone && !r.line[0])
 		return 0;	/* nothing was asked */
-	if (s && s != S_CLOSED && !r.status)
+	if (r.gone)
+		s = S_NONE;	/* nothing of ours failed, and nothing more goes out */
+	else if (s && !r.status)
 		http_send_error(&r, s);
-	else if (s >= 400 && s != S_CLOSED && (int)s != r.status)	/* too late for a page */
+	else if (s && (int)s != r.status)	/* too late for a page */
 		log_error(&sv, "%s: %s", r.path, r.msg[0] ? r.msg : http_reason((int)s));
 	log_request(&sv, &r);
 	http_close(&r);

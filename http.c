@@ -127,6 +127,17 @@ http_fail(struct request *r, enum status s, const char *fmt, ...)
 	return s;
 }
 
+/* The client went away (an EOF or a reset where a request, or room for
+ * our answer, should be): nothing more is sent, and nothing of ours
+ * failed. Returns 400, what a request cut short is, so that any caller
+ * stops; main() sees r->gone and says nothing. */
+enum status
+http_gone(struct request *r)
+{
+	r->gone = true;
+	return S_BAD_REQUEST;
+}
+
 /* ---- I/O ---------------------------------------------------------------- */
 
 int
@@ -432,7 +443,7 @@ static enum status
 keep(enum kind kind, char *buf, size_t take, size_t n, long long deadline)
 {
 	if (kind == K_SOCKET && take_peeked(buf, take, deadline))
-		return S_CLOSED;
+		return S_BAD_REQUEST;	/* what was peeked is gone: a reset */
 	if (kind == K_FILE && take < n && lseek(0, (off_t)take - (off_t)n, SEEK_CUR) < 0)
 		return S_INTERNAL_ERROR;
 	return S_NONE;
@@ -466,12 +477,14 @@ http_read_head(struct request *r, long long deadline)
 			return s;
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n <= 0)	/* EOF or a reset: a partial head is malformed */
-			return sc.started && n == 0 ? S_BAD_REQUEST : S_CLOSED;
+		if (n == 0 && sc.started)	/* a partial head, then EOF: malformed */
+			return S_BAD_REQUEST;
+		if (n <= 0)	/* nothing was asked, or a reset */
+			return http_gone(r);
 		end = scan_head(&sc, r->head, len + (size_t)n);
 		take = end ? end - len : (size_t)n;
 		if ((s = keep(kind, r->head + len, take, (size_t)n, deadline)))
-			return s;
+			return s == S_INTERNAL_ERROR ? s : http_gone(r);
 		len += take;
 		if (!end && (s = scan_limits(&sc, len)))
 			return s;
@@ -661,7 +674,7 @@ http_read_proxy(struct request *r, long long deadline)
 	enum status s;
 
 	if ((s = read_full(start, 1, deadline)))
-		return s == S_BAD_REQUEST ? S_CLOSED : s;	/* a probe that said nothing */
+		return s == S_BAD_REQUEST ? http_gone(r) : s;	/* a probe that said nothing */
 	if ((s = read_full(start + 1, 4, deadline)))
 		return s;
 	s = !memcmp(start, "PROXY", 5) ? proxy_v1(r, deadline) :

@@ -1,4 +1,5 @@
-/* http.h: the wire (request head, responses, error pages) and static files. */
+/* http.h: the wire (request head, responses, error pages) and what every
+ * part shares: the limits, the statuses, the server and the request. */
 #ifndef HTTP_H
 #define HTTP_H
 
@@ -33,7 +34,13 @@ enum {
 	SPOOL_BUF = 65536,	/* spool writes gathered: not one write per chunk */
 };
 
-/* 0 is "no error, go on"; anything else is the HTTP status it means. */
+/* What every step and handler returns: S_NONE when there is nothing for
+ * the caller to send (a step that went on; a handler that has answered,
+ * r->status saying what went out), otherwise the HTTP error still to be
+ * sent, its message in r->msg (return http_fail(r, S_..., "...")). Two
+ * outcomes are flags beside it: the client went away (r->gone: nothing
+ * more is sent, http_gone), and a -P script asked for another path
+ * (r->redirect set: routing starts over). */
 enum status {
 	S_NONE = 0,
 	S_CONTINUE = 100,
@@ -57,8 +64,6 @@ enum status {
 	S_BAD_GATEWAY = 502,
 	S_GATEWAY_TIMEOUT = 504,
 	S_VERSION_NOT_SUPPORTED = 505,
-	S_LOCAL_REDIRECT = 998,	/* -P: a script asked for another path (RFC 3875 6.2.2) */
-	S_CLOSED = 999,		/* the client went away before a request: say nothing */
 };
 
 enum method { M_OTHER, M_GET, M_HEAD, M_POST };
@@ -157,6 +162,7 @@ struct request {
 
 	/* the response */
 	int status;			/* what went on the wire, 0: nothing yet */
+	bool gone;			/* the client went away: nothing more is sent */
 	off_t body_sent;
 	int script_exit;		/* a script's exit status (128 + signal), -1: none */
 	int script_signal;		/* the signal that ended it, 0: none */
@@ -171,7 +177,8 @@ struct request {
 	char head[HEAD_MAX + 1];
 	char line[REQ_LINE_MAX + 1];	/* the request line, for the log */
 	char path[REQ_LINE_MAX + 2];	/* decoded and collapsed, starts with '/' */
-	char redirect[REQ_LINE_MAX + 1];	/* a script's local Location */
+	char redirect[REQ_LINE_MAX + 1];	/* a -P script's local Location, "": none */
+	char redirected_to[REQ_LINE_MAX + 1];	/* the one being served: the target */
 };
 
 struct sockaddr_storage;
@@ -210,6 +217,7 @@ void http_set_msg(struct request *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 enum status http_fail(struct request *r, enum status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+enum status http_gone(struct request *r);
 long long http_bytes_out(const struct request *r);
 void http_close(struct request *r);
 

@@ -51,7 +51,7 @@ url() {
 @test "socket: the log names the peer" {
 	serve -l "$BATS_TEST_TMPDIR/access.log" -d "$WWW"
 	curl -sS -o /dev/null -A 'curl-test' "$(url /hello.txt)"
-	grep -Eq '^127\.0\.0\.1 - - \[.*\] "GET /hello.txt HTTP/1.1" 200 6 "-" "curl-test"$' "$BATS_TEST_TMPDIR/access.log"
+	logged "$BATS_TEST_TMPDIR/access.log" '^127\.0\.0\.1 - - \[.*\] "GET /hello.txt HTTP/1.1" 200 6 "-" "curl-test"$'
 }
 
 @test "socket: IPv6 peer shown without brackets" {

@@ -42,7 +42,7 @@ one(const uint8_t *data, size_t size, bool proxy)
 	if ((!proxy || !(s = http_read_proxy(&r, deadline))) &&
 	    !(s = http_read_head(&r, deadline)) && !(s = http_parse_head(&r)))
 		s = http_decode_path(&r);
-	if (s && s != S_CLOSED)
+	if (s && !r.gone)
 		http_send_error(&r, s);
 }
 
