@@ -740,12 +740,12 @@ rd_fill(struct reader *rd)
 {
 	while (rd->pos == rd->len) {
 		struct pollfd p = { .fd = 0, .events = POLLIN };
-		long long wait = rd->timeout * 1000LL, left;
+		long long until = http_after(rd->timeout * 1000LL);
 		ssize_t n;
 
-		if (rd->deadline && (left = rd->deadline - http_now_ms()) < wait)
-			wait = left > 0 ? left : 0;
-		if ((n = poll(&p, 1, (int)wait)) == 0)
+		if (rd->deadline && rd->deadline < until)
+			until = rd->deadline;
+		if ((n = http_wait(&p, 1, until)) == 0)
 			return S_REQUEST_TIMEOUT;
 		if (n > 0)
 			n = read(0, rd->buf, sizeof(rd->buf));
@@ -1603,21 +1603,17 @@ supervise(struct request *r, const struct server *sv, const struct cgi *c,
 {
 	while (run->out >= 0 || run->err >= 0 || run->pidfd >= 0) {
 		struct pollfd p[3];
-		int n = 0, io = -1, ie = -1, ix = -1;
-		long long wake = wake_at(run), now = http_now_ms();
+		int n = 0, io = -1, ie = -1, ix = -1, k;
 
-		if (wake && now >= wake) {
-			on_stop(r, sv, run);
-			continue;
-		}
 		if (run->out >= 0)
 			p[io = n++] = (struct pollfd){ .fd = run->out, .events = POLLIN };
 		if (run->err >= 0)
 			p[ie = n++] = (struct pollfd){ .fd = run->err, .events = POLLIN };
 		if (run->pidfd >= 0)
 			p[ix = n++] = (struct pollfd){ .fd = run->pidfd, .events = POLLIN };
-		if (poll(p, (nfds_t)n, !wake ? -1 : wake - now > INT_MAX ? INT_MAX :
-		         (int)(wake - now)) <= 0)
+		if ((k = http_wait(p, (nfds_t)n, wake_at(run))) == 0)
+			on_stop(r, sv, run);
+		if (k <= 0)
 			continue;
 		if (ix >= 0 && p[ix].revents)
 			on_end(r, run);

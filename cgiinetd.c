@@ -90,10 +90,12 @@ static const char usage_text[] =
 	"      --script /URL=PROGRAM  /URL and below run PROGRAM; repeatable\n"
 	"      --help, --version\n";
 
-/* A bad command line: one line on stderr and exit 2; when standard output
- * is a socket, the client gets a 500 page and syslog the message. */
-static noreturn void __attribute__((format(printf, 2, 3)))
-usage_error(struct request *r, const char *fmt, ...)
+/* The one way out at start-up (a bad command line, a root, user or log
+ * that cannot be had): one line on stderr and exit 2; when standard
+ * output is a socket, the client gets a 500 page and the log (syslog
+ * before the options are read, sv NULL) the message. */
+static noreturn void __attribute__((format(printf, 3, 4)))
+fatal(struct request *r, const struct server *sv, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -102,7 +104,10 @@ usage_error(struct request *r, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (r->out_sock) {
-		syslog(LOG_DAEMON | LOG_ERR, "cgiinetd: %s", msg);
+		if (sv)
+			log_error(sv, "%s", msg);
+		else
+			syslog(LOG_DAEMON | LOG_ERR, "cgiinetd: %s", msg);
 		http_send_error(r, S_INTERNAL_ERROR);
 	} else {
 		fprintf(stderr, "cgiinetd: %s\nTry 'cgiinetd --help'.\n", msg);
@@ -120,7 +125,7 @@ parse_number(struct request *r, const char *s, const char *what, long long min,
 	errno = 0;
 	n = strtoll(s, &end, 10);
 	if (errno || end == s || *end || n < min || n > max)
-		usage_error(r, "%s must be a number from %lld to %lld: '%s'",
+		fatal(r, NULL, "%s must be a number from %lld to %lld: '%s'",
 		            what, min, max, s);
 	return n;
 }
@@ -136,13 +141,13 @@ parse_cgi_dirs(struct request *r, struct server *sv, char *list)
 		while (n > 1 && d[n - 1] == '/')
 			d[--n] = '\0';
 		if (d[0] != '/' || n < 2 || strstr(d, "/.") || strstr(d, "//"))
-			usage_error(r, "a CGI directory is a URL path like /cgi-bin: '%s'", d);
+			fatal(r, NULL, "a CGI directory is a URL path like /cgi-bin: '%s'", d);
 		if (sv->ncgi_dirs == CGI_DIRS_MAX)
-			usage_error(r, "at most %d CGI directories", CGI_DIRS_MAX);
+			fatal(r, NULL, "at most %d CGI directories", CGI_DIRS_MAX);
 		sv->cgi_dirs[sv->ncgi_dirs++] = d;
 	}
 	if (sv->ncgi_dirs == 0)
-		usage_error(r, "--cgi-dirs needs at least one directory");
+		fatal(r, NULL, "--cgi-dirs needs at least one directory");
 }
 
 static void
@@ -153,15 +158,15 @@ add_extra_env(struct request *r, struct server *sv, const char *arg)
 
 	if (n == 0 || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	                          "0123456789_") != n || (arg[0] >= '0' && arg[0] <= '9'))
-		usage_error(r, "-e takes NAME or NAME=VALUE: '%s'", arg);
+		fatal(r, NULL, "-e takes NAME or NAME=VALUE: '%s'", arg);
 	if (sv->nextra_env == EXTRA_ENV_MAX)
-		usage_error(r, "at most %d -e options", EXTRA_ENV_MAX);
+		fatal(r, NULL, "at most %d -e options", EXTRA_ENV_MAX);
 	if (!arg[n]) {		/* NAME alone: pass the server's own value */
 		const char *val = getenv(arg);
 		if (!val)
 			return;
 		if (asprintf(&v, "%s=%s", arg, val) < 0)
-			usage_error(r, "out of memory");
+			fatal(r, NULL, "out of memory");
 		arg = v;
 	}
 	sv->extra_env[sv->nextra_env++] = arg;
@@ -177,9 +182,9 @@ add_cgi_ext(struct request *r, struct server *sv, char *arg)
 
 	if (n < 2 || arg[0] != '.' || strspn(arg + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != n - 1 || (eq && eq[1] != '/'))
-		usage_error(r, "--cgi-ext takes .EXT or .EXT=/PROGRAM: '%s'", arg);
+		fatal(r, NULL, "--cgi-ext takes .EXT or .EXT=/PROGRAM: '%s'", arg);
 	if (sv->nexts == CGI_EXTS_MAX)
-		usage_error(r, "at most %d --cgi-ext options", CGI_EXTS_MAX);
+		fatal(r, NULL, "at most %d --cgi-ext options", CGI_EXTS_MAX);
 	if (eq)
 		*eq = '\0';
 	sv->exts[sv->nexts++] = (struct cgi_ext){ .ext = arg, .len = n,
@@ -199,9 +204,9 @@ add_script(struct request *r, struct server *sv, char *arg)
 	if (!eq || arg[0] != '/' || eq[1] != '/' || eq[strlen(eq) - 1] == '/' ||
 	    memmem(arg, n, "/.", 2) || memmem(arg, n, "//", 2) ||
 	    memchr(arg, '%', n) || memchr(arg, '?', n))
-		usage_error(r, "--script takes /URL=/PROGRAM: '%s'", arg);
+		fatal(r, NULL, "--script takes /URL=/PROGRAM: '%s'", arg);
 	if (sv->nscripts == SCRIPTS_MAX)
-		usage_error(r, "at most %d --script options", SCRIPTS_MAX);
+		fatal(r, NULL, "at most %d --script options", SCRIPTS_MAX);
 	arg[n == 1 ? 0 : n] = '\0';	/* "/" matches every path: "" */
 	sv->scripts[sv->nscripts++] = (struct script_alias){ .url = arg,
 		.len = strlen(arg), .prog = { .path = eq + 1, .fd = -1 } };
@@ -219,7 +224,7 @@ parse_log(struct request *r, struct server *sv, const char *dest)
 	else if (dest[0])
 		sv->log = LOG_TO_FILE, sv->log_path = dest;
 	else
-		usage_error(r, "--log takes syslog, stderr, none or a file");
+		fatal(r, NULL, "--log takes syslog, stderr, none or a file");
 }
 
 static void
@@ -262,14 +267,14 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 		case OPT_HELP:
 		case OPT_VERSION:
 			if (r->out_sock)
-				usage_error(r, "--help or --version given to a server");
+				fatal(r, NULL, "--help or --version given to a server");
 			fputs(c == OPT_HELP ? usage_text : "cgiinetd " VERSION "\n", stdout);
 			exit(0);
-		default: usage_error(r, "unknown option");
+		default: fatal(r, NULL, "unknown option");
 		}
 	}
 	if (optind < argc - 1 || (optind < argc && sv->docroot))
-		usage_error(r, "one document root, as -d DIR or as the operand");
+		fatal(r, NULL, "one document root, as -d DIR or as the operand");
 	if (optind < argc)
 		sv->docroot = argv[optind];
 	if (!sv->docroot)
@@ -727,13 +732,8 @@ main(int argc, char *argv[])
 	r.script_exit = -1;
 	parse_options(&r, &sv, argc, argv);
 	r.timeout = sv.timeout;
-	if (secure(&sv, err, sizeof(err)) < 0) {
-		if (!r.out_sock)
-			usage_error(&r, "%s", err);
-		log_error(&sv, "%s", err);
-		http_send_error(&r, S_INTERNAL_ERROR);
-		return 2;
-	}
+	if (secure(&sv, err, sizeof(err)) < 0)
+		fatal(&r, &sv, "%s", err);
 	signal(SIGPIPE, SIG_IGN);	/* a vanished client is an error return */
 	find_addresses(&r);
 	s = route(&r, &sv);

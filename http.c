@@ -158,16 +158,39 @@ http_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Wait until fd takes more: false after timeout seconds of nothing. */
+/* The one timed wait: poll until an event or the deadline (ms on the
+ * monotonic clock, 0: none; an idle limit becomes a deadline at the call,
+ * http_after). poll's count: 0 only once the deadline has passed, -1 an
+ * error other than a signal's. */
+int
+http_wait(struct pollfd *p, nfds_t n, long long deadline)
+{
+	for (;;) {
+		long long left = deadline ? deadline - http_now_ms() : -1;
+		int k;
+
+		if (deadline && left <= 0)
+			return 0;
+		k = poll(p, n, left > INT_MAX ? INT_MAX : (int)left);
+		if (k > 0 || (k < 0 && errno != EINTR))
+			return k;
+	}
+}
+
+/* The deadline ms from now. */
+long long
+http_after(long long ms)
+{
+	return http_now_ms() + ms;
+}
+
+/* Wait until fd takes more: false after --timeout seconds of nothing. */
 static bool
 wait_writable(int fd, int timeout)
 {
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	int n;
 
-	while ((n = poll(&p, 1, timeout * 1000)) < 0 && errno == EINTR)
-		;
-	return n > 0;
+	return http_wait(&p, 1, http_after(timeout * 1000LL)) > 0;
 }
 
 /* Everything for the client goes out here or through sendfile_all. Each
@@ -253,14 +276,13 @@ http_close(struct request *r)
 		return;
 	if (shutdown(r->out_sock ? 1 : 0, SHUT_WR) < 0)
 		return;
-	end = http_now_ms() + LINGER_MS;	/* the clock only when lingering */
+	end = http_after(LINGER_MS);	/* the clock only when lingering */
 	for (;;) {
-		long long left = end - http_now_ms();
+		long long idle = http_after(LINGER_IDLE_MS);
 		struct pollfd p = { .fd = 0, .events = POLLIN };
 		ssize_t n;
 
-		if (left <= 0 || poll(&p, 1, left < LINGER_IDLE_MS ? (int)left :
-		                      LINGER_IDLE_MS) == 0)
+		if (http_wait(&p, 1, idle < end ? idle : end) <= 0)
 			return;
 		n = recv(0, sink, sizeof(sink), MSG_TRUNC | MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
@@ -300,24 +322,16 @@ http_time(void)
 	return clock_now(CLOCK_REALTIME).tv_sec;
 }
 
+/* Wait for fd to have data, EOF or an error (read() tells which). */
 static enum status
 wait_readable(int fd, long long deadline)
 {
-	for (;;) {
-		long long left = deadline - http_now_ms();
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int n;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n = http_wait(&p, 1, deadline);
 
-		if (left <= 0)
-			return S_REQUEST_TIMEOUT;
-		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (n > 0)
-			return S_NONE;	/* data, EOF or error: read() tells which */
-		if (n == 0)
-			return S_REQUEST_TIMEOUT;
-		if (errno != EINTR)
-			return S_INTERNAL_ERROR;
-	}
+	if (n < 0)
+		return S_INTERNAL_ERROR;
+	return n ? S_NONE : S_REQUEST_TIMEOUT;
 }
 
 /* ---- reading the head ----------------------------------------------------- */

@@ -3,6 +3,7 @@
 #ifndef HTTP_H
 #define HTTP_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -209,6 +210,8 @@ int http_send(const struct request *r, const void *buf, size_t len, bool more);
 const char *http_reason(int status);
 void http_date(time_t t, char out[30]);
 long long http_now_ms(void);
+long long http_after(long long ms);
+int http_wait(struct pollfd *p, nfds_t n, long long deadline);
 time_t http_time(void);
 int http_hexval(unsigned char c);	/* 0-15, or -1 */
 int http_open_beneath(const struct server *sv, const char *path, int flags);
