@@ -332,22 +332,56 @@ setup_fds(struct request *r)
 		r->out_flags = blocking(1);
 }
 
+/* A launcher's address variable as CGI shows it (IPv6 without brackets, as
+ * socat writes it, v4-mapped as IPv4) and its port variable: false unless
+ * the address is numeric; a missing or bad port is 0. */
+static bool
+env_address(const char *name, const char *pname, char *addr, size_t alen,
+            char *port, size_t plen)
+{
+	const char *a = getenv(name), *p = getenv(pname);
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	unsigned long n = 0;
+	char text[INET6_ADDRSTRLEN + 2];
+	size_t len;
+
+	if (!a)
+		return false;
+	len = strlen(a);
+	if (a[0] == '[' && len > 2 && a[len - 1] == ']') {
+		a++;
+		len -= 2;
+	}
+	if (len >= sizeof(text))
+		return false;
+	memcpy(text, a, len);
+	text[len] = '\0';
+	if (p && *p && strlen(p) <= 5 && strspn(p, "0123456789") == strlen(p))
+		n = strtoul(p, NULL, 10);
+	if (n > 65535)
+		n = 0;
+	if (inet_pton(AF_INET, text, &in->sin_addr) == 1) {
+		ss.ss_family = AF_INET;
+		in->sin_port = htons((uint16_t)n);
+	} else if (inet_pton(AF_INET6, text, &in6->sin6_addr) == 1) {
+		ss.ss_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)n);
+	} else {
+		return false;
+	}
+	return http_sockaddr_text(&ss, addr, alen, port, plen);
+}
+
 /* The first launcher variable pair that holds a valid address and port. */
 static void
 address_from_env(const char *const names[][2], size_t n, char *addr, size_t alen,
                  char *port, size_t plen)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *a = getenv(names[i][0]), *p;
-		unsigned char bin[16];
-		if (!a || (inet_pton(AF_INET, a, bin) != 1 && inet_pton(AF_INET6, a, bin) != 1))
-			continue;
-		p = getenv(names[i][1]);
-		snprintf(addr, alen, "%s", a);
-		snprintf(port, plen, "%s", p && *p && strlen(p) <= 5 &&
-		         strspn(p, "0123456789") == strlen(p) ? p : "0");
-		return;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (env_address(names[i][0], names[i][1], addr, alen, port, plen))
+			return;
 	strcpy(addr, "127.0.0.1");	/* both hold any address's text */
 	strcpy(port, "0");
 }

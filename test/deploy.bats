@@ -86,6 +86,25 @@ wait_port() {
 	[ "$output" = "md5 $(printf 'over socat' | md5sum | cut -d' ' -f1)" ]
 }
 
+@test "socat TCP6-LISTEN: its bracketed, v4-mapped SOCAT_PEERADDR gives the client's address as IPv4; ::1 as ::1" {
+	command -v socat >/dev/null || skip "no socat"
+	[ -e /proc/net/if_inet6 ] || skip "no IPv6"
+	local out=$BATS_TEST_TMPDIR/out
+	free_port
+	socat "TCP6-LISTEN:$PORT,ipv6only=0,reuseaddr,fork" "EXEC:$CGIINETD -l none -d $WWW" 2>/dev/null &
+	LAUNCHER_PID=$!
+	wait_port
+	# socat says [0000:0000:0000:0000:0000:ffff:7f00:0002] and its port
+	curl -sS --interface 127.0.0.2 -w '%{local_port}\n' "http://127.0.0.1:$PORT/cgi-bin/env.sh" >"$out"
+	grep -qx 'REMOTE_ADDR=127.0.0.2' "$out" || { grep ^REMOTE "$out"; return 1; }
+	grep -qx "REMOTE_PORT=$(tail -n 1 "$out")" "$out"
+	grep -qx 'SERVER_ADDR=127.0.0.1' "$out"
+	grep -qx "SERVER_PORT=$PORT" "$out"
+	curl -sS -g "http://[::1]:$PORT/cgi-bin/env.sh" >"$out"
+	grep -qx 'REMOTE_ADDR=::1' "$out" || { grep ^REMOTE "$out"; return 1; }
+	grep -qx 'SERVER_ADDR=::1' "$out"
+}
+
 @test "systemd: the shipped socket and service units verify" {
 	command -v systemd-analyze >/dev/null || skip "no systemd-analyze"
 	local d=$BATS_TEST_TMPDIR/units
