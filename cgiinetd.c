@@ -386,24 +386,49 @@ address_from_env(const char *const names[][2], size_t n, char *addr, size_t alen
 	strcpy(port, "0");
 }
 
+/* stunnel runs its exec'd program on a loopback TCP pair of its own making
+ * (INET_SOCKET_PAIR) and names the client in REMOTE_HOST and REMOTE_PORT.
+ * When they name another end than the socket's loopback peer, the socket
+ * is stunnel's: the client is theirs, and the local end is not the socket's.
+ * (xinetd sets REMOTE_HOST alone, on its client's own socket.) */
+static bool
+stunnel_peer(struct request *r)
+{
+	char addr[INET6_ADDRSTRLEN], port[8];
+
+	if (strncmp(r->peer_addr, "127.", 4) && strcmp(r->peer_addr, "::1"))
+		return false;
+	if (!env_address("REMOTE_HOST", "REMOTE_PORT", addr, sizeof(addr), port,
+	                 sizeof(port)) || !strcmp(port, "0") ||
+	    (!strcmp(addr, r->peer_addr) && !strcmp(port, r->peer_port)))
+		return false;
+	snprintf(r->peer_addr, sizeof(r->peer_addr), "%s", addr);
+	snprintf(r->peer_port, sizeof(r->peer_port), "%s", port);
+	return true;
+}
+
 static void
 find_addresses(struct request *r)
 {
 	static const char *const peer_env[][2] = {
 		{ "REMOTE_ADDR", "REMOTE_PORT" }, { "TCPREMOTEIP", "TCPREMOTEPORT" },
-		{ "SOCAT_PEERADDR", "SOCAT_PEERPORT" } };
+		{ "SOCAT_PEERADDR", "SOCAT_PEERPORT" }, { "REMOTE_HOST", "REMOTE_PORT" } };
 	static const char *const local_env[][2] = {
 		{ "TCPLOCALIP", "TCPLOCALPORT" }, { "SOCAT_SOCKADDR", "SOCAT_SOCKPORT" } };
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
+	bool on_socket = true;
 
 	if (getpeername(0, (struct sockaddr *)&ss, &len) < 0 ||
 	    !http_sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
-	                   sizeof(r->peer_port)))
-		address_from_env(peer_env, 3, r->peer_addr, sizeof(r->peer_addr),
+	                   sizeof(r->peer_port))) {
+		address_from_env(peer_env, 4, r->peer_addr, sizeof(r->peer_addr),
 		                 r->peer_port, sizeof(r->peer_port));
+		on_socket = false;
+	}
 	len = sizeof(ss);
-	if (getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
+	if ((on_socket && stunnel_peer(r)) ||
+	    getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
 	    !http_sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
 	                   sizeof(r->local_port)))
 		address_from_env(local_env, 2, r->local_addr, sizeof(r->local_addr),

@@ -199,6 +199,105 @@ wait_port() {
 	serve_stop
 }
 
+# ---- TLS: the README's three recipes -----------------------------------
+
+# tls_site: a certificate for 127.0.0.1 and localhost ($PEM, key and
+# certificate in one file, as all three launchers take it), a document
+# root with a 1 MiB file ($SITE_ROOT), a log ($LOG) and a free $PORT.
+tls_site() {
+	command -v openssl >/dev/null || skip "no openssl"
+	PEM=$BATS_TEST_TMPDIR/site.pem
+	LOG=$BATS_TEST_TMPDIR/cgiinetd.log
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+		-days 1 -keyout "$PEM" -out "$PEM" 2>/dev/null
+	SITE_ROOT=$(scratch_root)
+	head -c 1048576 /dev/urandom >"$SITE_ROOT/big.bin"
+	chmod 644 "$SITE_ROOT/big.bin"
+	free_port
+}
+
+# readme_block PATTERN: the indented block under README's line matching
+# PATTERN, unindented, with this test's paths for the site's.
+readme_block() {
+	awk -v pat="$1" 'on && /^    / { print substr($0, 5); got = 1; next }
+		on && got { exit } $0 ~ pat { on = 1 }' "$ROOT/README" |
+	sed -e "s|/usr/local/sbin/cgiinetd|$CGIINETD|g" -e "s|/srv/www|$SITE_ROOT|g" \
+	    -e "s|/etc/ssl/site.pem|$PEM|g" -e "s|/var/log/cgiinetd.log|$LOG|g"
+}
+
+# wait_https PORT: until https://127.0.0.1:PORT/ answers (bounded).
+wait_https() {
+	local i=0
+	until curl -s -o /dev/null --cacert "$PEM" "https://127.0.0.1:$1/hello.txt" ||
+	      [ $i -ge 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# https_checks PORT SERVER_ADDR SERVER_PORT: over https:// to PORT, with
+# the certificate verified: a script sees https and the client (address,
+# port, also in the log), a 1 MiB file and a 1 MiB POST body arrive whole.
+https_checks() {
+	local out=$BATS_TEST_TMPDIR/out sum
+	curl -sS --cacert "$PEM" -w '%{local_port}\n' "https://127.0.0.1:$1/cgi-bin/env.sh" >"$out"
+	grep -qx 'HTTPS=on' "$out"
+	grep -qx 'REQUEST_SCHEME=https' "$out"
+	grep -qx 'REMOTE_ADDR=127.0.0.1' "$out"
+	grep -qx 'REMOTE_HOST=127.0.0.1' "$out"
+	grep -qx "REMOTE_PORT=$(tail -n 1 "$out")" "$out" ||
+		{ echo "client port $(tail -n 1 "$out"), script saw: $(grep ^REMOTE_PORT "$out")"; return 1; }
+	grep -qx "SERVER_ADDR=$2" "$out"
+	grep -qx "SERVER_PORT=$3" "$out" || { grep ^SERVER_PORT "$out"; return 1; }
+	[ "$(grep -c '^\(HTTPS\|REMOTE_ADDR\|REMOTE_PORT\)=' "$out")" -eq 3 ]
+	grep -q '^127\.0\.0\.1 - - .*"GET /cgi-bin/env.sh HTTP/1.1" 200 ' "$LOG"
+	# another client address: the client's, not the relay's 127.0.0.1
+	curl -sS --cacert "$PEM" --interface 127.0.0.2 "https://127.0.0.1:$1/cgi-bin/env.sh" >"$out"
+	grep -qx 'REMOTE_ADDR=127.0.0.2' "$out" || { grep ^REMOTE "$out"; return 1; }
+	curl -sS --cacert "$PEM" -o "$BATS_TEST_TMPDIR/big" "https://127.0.0.1:$1/big.bin"
+	cmp "$SITE_ROOT/big.bin" "$BATS_TEST_TMPDIR/big"
+	sum=$(md5sum <"$SITE_ROOT/big.bin" | cut -d' ' -f1)
+	run curl -sS --cacert "$PEM" --data-binary "@$SITE_ROOT/big.bin" \
+		"https://127.0.0.1:$1/cgi-bin/body.sh"
+	[ "$output" = "md5 $sum" ] || { echo "POST: $output"; return 1; }
+}
+
+# plain_to_tls PORT LAUNCHER: plain HTTP sent to the TLS port fails (an
+# error or a closed connection, not timeout's 124), and no cgiinetd stays
+# under LAUNCHER.
+plain_to_tls() {
+	local rc=0
+	timeout 10 curl -sS -o /dev/null "http://127.0.0.1:$1/hello.txt" 2>/dev/null || rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { echo "plain HTTP to TLS: exit $rc"; return 1; }
+	gone_under "$2" 20 || { echo "left: $(cgiinetd_under "$2")"; return 1; }
+}
+
+@test "TLS, stunnel: the README's file, one cgiinetd per connection; the client from REMOTE_HOST/REMOTE_PORT, scripts see https" {
+	command -v stunnel4 >/dev/null || skip "no stunnel4"
+	local conf=$BATS_TEST_TMPDIR/cgiinetd.conf i=0
+	tls_site
+	readme_block '^stunnel@cgiinetd' |
+		sed "s|^accept = 443\$|accept = 127.0.0.1:$PORT|" >"$conf"
+	grep -qx "accept = 127.0.0.1:$PORT" "$conf"
+	grep -qx "exec = $CGIINETD" "$conf"
+	grep -q '^execArgs = cgiinetd --https ' "$conf"
+	stunnel4 "$conf" 2>"$BATS_TEST_TMPDIR/stunnel.log" &
+	LAUNCHER_PID=$!
+	wait_https "$PORT"
+	# stunnel's own loopback pair is the socket: no local end to show
+	https_checks "$PORT" 127.0.0.1 0 || { cat "$BATS_TEST_TMPDIR/stunnel.log"; false; }
+	# a request in flight is a cgiinetd under stunnel: the check below sees them
+	curl -s --cacert "$PEM" -o /dev/null "https://127.0.0.1:$PORT/cgi-bin/slow.sh" &
+	until [ -n "$(cgiinetd_under "$LAUNCHER_PID")" ] || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ -n "$(cgiinetd_under "$LAUNCHER_PID")" ]
+	wait $!
+	plain_to_tls "$PORT" "$LAUNCHER_PID"
+}
+
 @test "socat OPENSSL-LISTEN with --https: TLS terminated by the launcher, scripts see https" {
 	command -v socat >/dev/null || skip "no socat"
 	command -v openssl >/dev/null || skip "no openssl"
