@@ -10,6 +10,7 @@ teardown() {
 	serve_stop
 	[ -z "${SITE:-}" ] || rm -rf "$SITE"
 	[ -z "${LAUNCHER_PID:-}" ] || { kill "$LAUNCHER_PID" 2>/dev/null; wait "$LAUNCHER_PID" 2>/dev/null; } || true
+	[ -z "${HAPROXY_PID:-}" ] || { kill "$HAPROXY_PID" 2>/dev/null; wait "$HAPROXY_PID" 2>/dev/null; } || true
 }
 
 free_port() {
@@ -298,25 +299,41 @@ plain_to_tls() {
 	plain_to_tls "$PORT" "$LAUNCHER_PID"
 }
 
-@test "socat OPENSSL-LISTEN with --https: TLS terminated by the launcher, scripts see https" {
+@test "TLS, socat OPENSSL-LISTEN with --https: the README's line; scripts see https and the client" {
 	command -v socat >/dev/null || skip "no socat"
-	command -v openssl >/dev/null || skip "no openssl"
-	local pem=$BATS_TEST_TMPDIR/cert.pem i=0
-	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
-		-keyout "$pem" -out "$pem" 2>/dev/null
-	free_port
-	socat "OPENSSL-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork,cert=$pem,verify=0" \
-		"EXEC:$CGIINETD -l none --https -d $WWW" 2>/dev/null &
+	local cmd
+	tls_site
+	cmd=$(readme_block 'SOCAT_SOCKADDR and SOCAT_SOCKPORT:$' |
+		sed "s|OPENSSL-LISTEN:443,|OPENSSL-LISTEN:$PORT,bind=127.0.0.1,|")
+	[[ "$cmd" == "socat OPENSSL-LISTEN:$PORT,bind=127.0.0.1,"*" EXEC:'$CGIINETD --https "* ]]
+	eval "exec $cmd" 2>/dev/null &
 	LAUNCHER_PID=$!
-	until curl -sk -o /dev/null "https://127.0.0.1:$PORT/hello.txt" || [ $i -ge 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
+	wait_https "$PORT"
+	https_checks "$PORT" 127.0.0.1 "$PORT"
+	plain_to_tls "$PORT" "$LAUNCHER_PID"
+}
+
+@test "TLS, HAProxy send-proxy-v2-ssl: the README's config; no --https, scripts see https from the PROXY header" {
+	command -v haproxy >/dev/null || skip "no haproxy"
+	local cfg=$BATS_TEST_TMPDIR/haproxy.cfg args try
+	tls_site
+	args=$(readme_block 'or, as the test runs it:$' | tr -d '\\\n' |
+		sed -n "s|^systemd-socket-activate --accept --inetd -l 127.0.0.1:8443 *$CGIINETD ||p")
+	[[ "$args" == "--proxy-protocol "* ]] && [[ "$args" != *--https* ]]
+	eval "serve $args"
+	for try in 1 2 3 4 5; do
+		FRONT=$(random_port)
+		readme_block '^scripts see SERVER_ADDR and SERVER_PORT as the client reached' |
+			sed -e "s|^\( *bind\) :443 |\1 127.0.0.1:$FRONT |" \
+			    -e "s|127\.0\.0\.1:8443 |127.0.0.1:$PORT |" >"$cfg"
+		grep -q "^    bind 127.0.0.1:$FRONT ssl crt $PEM\$" "$cfg"
+		grep -q "^    server local 127.0.0.1:$PORT send-proxy-v2-ssl\$" "$cfg"
+		haproxy_run "$cfg" "$FRONT" && break
 	done
-	curl -sSk "https://127.0.0.1:$PORT/cgi-bin/env.sh" >"$BATS_TEST_TMPDIR/out"
-	grep -qx 'HTTPS=on' "$BATS_TEST_TMPDIR/out"
-	grep -qx 'REQUEST_SCHEME=https' "$BATS_TEST_TMPDIR/out"
-	grep -qx 'SERVER_ADDR=127.0.0.1' "$BATS_TEST_TMPDIR/out"
-	grep -qx "SERVER_PORT=$PORT" "$BATS_TEST_TMPDIR/out"
+	kill -0 "$HAPROXY_PID"
+	wait_https "$FRONT"
+	https_checks "$FRONT" 127.0.0.1 "$FRONT" || { cat "$BATS_TEST_TMPDIR/haproxy.log"; false; }
+	plain_to_tls "$FRONT" "$SERVER_PID"
 }
 
 @test "build: a user's CFLAGS add to ours (warnings, hardening kept); a header change rebuilds what includes it" {
