@@ -337,24 +337,79 @@ setup_fds(struct request *r)
 		r->out_flags = blocking(1);
 }
 
+/* A launcher's address variable as CGI shows it (IPv6 without brackets, as
+ * socat writes it, v4-mapped as IPv4) and its port variable: false unless
+ * the address is numeric; a missing or bad port is 0. */
+static bool
+env_address(const char *name, const char *pname, char *addr, size_t alen,
+            char *port, size_t plen)
+{
+	const char *a = getenv(name), *p = getenv(pname);
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	unsigned long n = 0;
+	char text[INET6_ADDRSTRLEN + 2];
+	size_t len;
+
+	if (!a)
+		return false;
+	len = strlen(a);
+	if (a[0] == '[' && len > 2 && a[len - 1] == ']') {
+		a++;
+		len -= 2;
+	}
+	if (len >= sizeof(text))
+		return false;
+	memcpy(text, a, len);
+	text[len] = '\0';
+	if (p && *p && strlen(p) <= 5 && strspn(p, "0123456789") == strlen(p))
+		n = strtoul(p, NULL, 10);
+	if (n > 65535)
+		n = 0;
+	if (inet_pton(AF_INET, text, &in->sin_addr) == 1) {
+		ss.ss_family = AF_INET;
+		in->sin_port = htons((uint16_t)n);
+	} else if (inet_pton(AF_INET6, text, &in6->sin6_addr) == 1) {
+		ss.ss_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)n);
+	} else {
+		return false;
+	}
+	return http_sockaddr_text(&ss, addr, alen, port, plen);
+}
+
 /* The first launcher variable pair that holds a valid address and port. */
 static void
 address_from_env(const char *const names[][2], size_t n, char *addr, size_t alen,
                  char *port, size_t plen)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *a = getenv(names[i][0]), *p;
-		unsigned char bin[16];
-		if (!a || (inet_pton(AF_INET, a, bin) != 1 && inet_pton(AF_INET6, a, bin) != 1))
-			continue;
-		p = getenv(names[i][1]);
-		snprintf(addr, alen, "%s", a);
-		snprintf(port, plen, "%s", p && *p && strlen(p) <= 5 &&
-		         strspn(p, "0123456789") == strlen(p) ? p : "0");
-		return;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (env_address(names[i][0], names[i][1], addr, alen, port, plen))
+			return;
 	strcpy(addr, "127.0.0.1");	/* both hold any address's text */
 	strcpy(port, "0");
+}
+
+/* stunnel runs its exec'd program on a loopback TCP pair of its own making
+ * (INET_SOCKET_PAIR) and names the client in REMOTE_HOST and REMOTE_PORT.
+ * When they name another end than the socket's loopback peer, the socket
+ * is stunnel's: the client is theirs, and the local end is not the socket's.
+ * (xinetd sets REMOTE_HOST alone, on its client's own socket.) */
+static bool
+stunnel_peer(struct request *r)
+{
+	char addr[INET6_ADDRSTRLEN], port[8];
+
+	if (strncmp(r->peer_addr, "127.", 4) && strcmp(r->peer_addr, "::1"))
+		return false;
+	if (!env_address("REMOTE_HOST", "REMOTE_PORT", addr, sizeof(addr), port,
+	                 sizeof(port)) || !strcmp(port, "0") ||
+	    (!strcmp(addr, r->peer_addr) && !strcmp(port, r->peer_port)))
+		return false;
+	snprintf(r->peer_addr, sizeof(r->peer_addr), "%s", addr);
+	snprintf(r->peer_port, sizeof(r->peer_port), "%s", port);
+	return true;
 }
 
 static void
@@ -362,19 +417,23 @@ find_addresses(struct request *r)
 {
 	static const char *const peer_env[][2] = {
 		{ "REMOTE_ADDR", "REMOTE_PORT" }, { "TCPREMOTEIP", "TCPREMOTEPORT" },
-		{ "SOCAT_PEERADDR", "SOCAT_PEERPORT" } };
+		{ "SOCAT_PEERADDR", "SOCAT_PEERPORT" }, { "REMOTE_HOST", "REMOTE_PORT" } };
 	static const char *const local_env[][2] = {
 		{ "TCPLOCALIP", "TCPLOCALPORT" }, { "SOCAT_SOCKADDR", "SOCAT_SOCKPORT" } };
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
+	bool on_socket = true;
 
 	if (getpeername(0, (struct sockaddr *)&ss, &len) < 0 ||
 	    !http_sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
-	                   sizeof(r->peer_port)))
-		address_from_env(peer_env, 3, r->peer_addr, sizeof(r->peer_addr),
+	                   sizeof(r->peer_port))) {
+		address_from_env(peer_env, 4, r->peer_addr, sizeof(r->peer_addr),
 		                 r->peer_port, sizeof(r->peer_port));
+		on_socket = false;
+	}
 	len = sizeof(ss);
-	if (getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
+	if ((on_socket && stunnel_peer(r)) ||
+	    getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
 	    !http_sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
 	                   sizeof(r->local_port)))
 		address_from_env(local_env, 2, r->local_addr, sizeof(r->local_addr),

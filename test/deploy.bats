@@ -10,6 +10,7 @@ teardown() {
 	serve_stop
 	[ -z "${SITE:-}" ] || rm -rf "$SITE"
 	[ -z "${LAUNCHER_PID:-}" ] || { kill "$LAUNCHER_PID" 2>/dev/null; wait "$LAUNCHER_PID" 2>/dev/null; } || true
+	[ -z "${HAPROXY_PID:-}" ] || { kill "$HAPROXY_PID" 2>/dev/null; wait "$HAPROXY_PID" 2>/dev/null; } || true
 }
 
 free_port() {
@@ -84,6 +85,25 @@ wait_port() {
 	# a body still reaches the script through socat's socketpair
 	run curl -sS --data-binary 'over socat' "http://127.0.0.1:$PORT/cgi-bin/body.sh"
 	[ "$output" = "md5 $(printf 'over socat' | md5sum | cut -d' ' -f1)" ]
+}
+
+@test "socat TCP6-LISTEN: its bracketed, v4-mapped SOCAT_PEERADDR gives the client's address as IPv4; ::1 as ::1" {
+	command -v socat >/dev/null || skip "no socat"
+	[ -e /proc/net/if_inet6 ] || skip "no IPv6"
+	local out=$BATS_TEST_TMPDIR/out
+	free_port
+	socat "TCP6-LISTEN:$PORT,ipv6only=0,reuseaddr,fork" "EXEC:$CGIINETD -l none -d $WWW" 2>/dev/null &
+	LAUNCHER_PID=$!
+	wait_port
+	# socat says [0000:0000:0000:0000:0000:ffff:7f00:0002] and its port
+	curl -sS --interface 127.0.0.2 -w '%{local_port}\n' "http://127.0.0.1:$PORT/cgi-bin/env.sh" >"$out"
+	grep -qx 'REMOTE_ADDR=127.0.0.2' "$out" || { grep ^REMOTE "$out"; return 1; }
+	grep -qx "REMOTE_PORT=$(tail -n 1 "$out")" "$out"
+	grep -qx 'SERVER_ADDR=127.0.0.1' "$out"
+	grep -qx "SERVER_PORT=$PORT" "$out"
+	curl -sS -g "http://[::1]:$PORT/cgi-bin/env.sh" >"$out"
+	grep -qx 'REMOTE_ADDR=::1' "$out" || { grep ^REMOTE "$out"; return 1; }
+	grep -qx 'SERVER_ADDR=::1' "$out"
 }
 
 @test "systemd: the shipped socket and service units verify" {
@@ -180,25 +200,140 @@ wait_port() {
 	serve_stop
 }
 
-@test "socat OPENSSL-LISTEN with --https: TLS terminated by the launcher, scripts see https" {
-	command -v socat >/dev/null || skip "no socat"
+# ---- TLS: the README's three recipes -----------------------------------
+
+# tls_site: a certificate for 127.0.0.1 and localhost ($PEM, key and
+# certificate in one file, as all three launchers take it), a document
+# root with a 1 MiB file ($SITE_ROOT), a log ($LOG) and a free $PORT.
+tls_site() {
 	command -v openssl >/dev/null || skip "no openssl"
-	local pem=$BATS_TEST_TMPDIR/cert.pem i=0
-	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 \
-		-keyout "$pem" -out "$pem" 2>/dev/null
+	PEM=$BATS_TEST_TMPDIR/site.pem
+	LOG=$BATS_TEST_TMPDIR/cgiinetd.log
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+		-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+		-days 1 -keyout "$PEM" -out "$PEM" 2>/dev/null
+	SITE_ROOT=$(scratch_root)
+	head -c 1048576 /dev/urandom >"$SITE_ROOT/big.bin"
+	chmod 644 "$SITE_ROOT/big.bin"
 	free_port
-	socat "OPENSSL-LISTEN:$PORT,bind=127.0.0.1,reuseaddr,fork,cert=$pem,verify=0" \
-		"EXEC:$CGIINETD -l none --https -d $WWW" 2>/dev/null &
-	LAUNCHER_PID=$!
-	until curl -sk -o /dev/null "https://127.0.0.1:$PORT/hello.txt" || [ $i -ge 100 ]; do
+}
+
+# readme_block PATTERN: the indented block under README's line matching
+# PATTERN, unindented, with this test's paths for the site's.
+readme_block() {
+	awk -v pat="$1" 'on && /^    / { print substr($0, 5); got = 1; next }
+		on && got { exit } $0 ~ pat { on = 1 }' "$ROOT/README" |
+	sed -e "s|/usr/local/sbin/cgiinetd|$CGIINETD|g" -e "s|/srv/www|$SITE_ROOT|g" \
+	    -e "s|/etc/ssl/site.pem|$PEM|g" -e "s|/var/log/cgiinetd.log|$LOG|g"
+}
+
+# wait_https PORT: until https://127.0.0.1:PORT/ answers (bounded).
+wait_https() {
+	local i=0
+	until curl -s -o /dev/null --cacert "$PEM" "https://127.0.0.1:$1/hello.txt" ||
+	      [ $i -ge 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
-	curl -sSk "https://127.0.0.1:$PORT/cgi-bin/env.sh" >"$BATS_TEST_TMPDIR/out"
-	grep -qx 'HTTPS=on' "$BATS_TEST_TMPDIR/out"
-	grep -qx 'REQUEST_SCHEME=https' "$BATS_TEST_TMPDIR/out"
-	grep -qx 'SERVER_ADDR=127.0.0.1' "$BATS_TEST_TMPDIR/out"
-	grep -qx "SERVER_PORT=$PORT" "$BATS_TEST_TMPDIR/out"
+}
+
+# https_checks PORT SERVER_ADDR SERVER_PORT: over https:// to PORT, with
+# the certificate verified: a script sees https and the client (address,
+# port, also in the log), a 1 MiB file and a 1 MiB POST body arrive whole.
+https_checks() {
+	local out=$BATS_TEST_TMPDIR/out sum
+	curl -sS --cacert "$PEM" -w '%{local_port}\n' "https://127.0.0.1:$1/cgi-bin/env.sh" >"$out"
+	grep -qx 'HTTPS=on' "$out"
+	grep -qx 'REQUEST_SCHEME=https' "$out"
+	grep -qx 'REMOTE_ADDR=127.0.0.1' "$out"
+	grep -qx 'REMOTE_HOST=127.0.0.1' "$out"
+	grep -qx "REMOTE_PORT=$(tail -n 1 "$out")" "$out" ||
+		{ echo "client port $(tail -n 1 "$out"), script saw: $(grep ^REMOTE_PORT "$out")"; return 1; }
+	grep -qx "SERVER_ADDR=$2" "$out"
+	grep -qx "SERVER_PORT=$3" "$out" || { grep ^SERVER_PORT "$out"; return 1; }
+	[ "$(grep -c '^\(HTTPS\|REMOTE_ADDR\|REMOTE_PORT\)=' "$out")" -eq 3 ]
+	grep -q '^127\.0\.0\.1 - - .*"GET /cgi-bin/env.sh HTTP/1.1" 200 ' "$LOG"
+	# another client address: the client's, not the relay's 127.0.0.1
+	curl -sS --cacert "$PEM" --interface 127.0.0.2 "https://127.0.0.1:$1/cgi-bin/env.sh" >"$out"
+	grep -qx 'REMOTE_ADDR=127.0.0.2' "$out" || { grep ^REMOTE "$out"; return 1; }
+	curl -sS --cacert "$PEM" -o "$BATS_TEST_TMPDIR/big" "https://127.0.0.1:$1/big.bin"
+	cmp "$SITE_ROOT/big.bin" "$BATS_TEST_TMPDIR/big"
+	sum=$(md5sum <"$SITE_ROOT/big.bin" | cut -d' ' -f1)
+	run curl -sS --cacert "$PEM" --data-binary "@$SITE_ROOT/big.bin" \
+		"https://127.0.0.1:$1/cgi-bin/body.sh"
+	[ "$output" = "md5 $sum" ] || { echo "POST: $output"; return 1; }
+}
+
+# plain_to_tls PORT LAUNCHER: plain HTTP sent to the TLS port fails (an
+# error or a closed connection, not timeout's 124), and no cgiinetd stays
+# under LAUNCHER.
+plain_to_tls() {
+	local rc=0
+	timeout 10 curl -sS -o /dev/null "http://127.0.0.1:$1/hello.txt" 2>/dev/null || rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || { echo "plain HTTP to TLS: exit $rc"; return 1; }
+	gone_under "$2" 20 || { echo "left: $(cgiinetd_under "$2")"; return 1; }
+}
+
+@test "TLS, stunnel: the README's file, one cgiinetd per connection; the client from REMOTE_HOST/REMOTE_PORT, scripts see https" {
+	command -v stunnel4 >/dev/null || skip "no stunnel4"
+	local conf=$BATS_TEST_TMPDIR/cgiinetd.conf i=0
+	tls_site
+	readme_block '^stunnel@cgiinetd' |
+		sed "s|^accept = 443\$|accept = 127.0.0.1:$PORT|" >"$conf"
+	grep -qx "accept = 127.0.0.1:$PORT" "$conf"
+	grep -qx "exec = $CGIINETD" "$conf"
+	grep -q '^execArgs = cgiinetd --https ' "$conf"
+	stunnel4 "$conf" 2>"$BATS_TEST_TMPDIR/stunnel.log" &
+	LAUNCHER_PID=$!
+	wait_https "$PORT"
+	# stunnel's own loopback pair is the socket: no local end to show
+	https_checks "$PORT" 127.0.0.1 0 || { cat "$BATS_TEST_TMPDIR/stunnel.log"; false; }
+	# a request in flight is a cgiinetd under stunnel: the check below sees them
+	curl -s --cacert "$PEM" -o /dev/null "https://127.0.0.1:$PORT/cgi-bin/slow.sh" &
+	until [ -n "$(cgiinetd_under "$LAUNCHER_PID")" ] || [ $i -ge 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ -n "$(cgiinetd_under "$LAUNCHER_PID")" ]
+	wait $!
+	plain_to_tls "$PORT" "$LAUNCHER_PID"
+}
+
+@test "TLS, socat OPENSSL-LISTEN with --https: the README's line; scripts see https and the client" {
+	command -v socat >/dev/null || skip "no socat"
+	local cmd
+	tls_site
+	cmd=$(readme_block 'SOCAT_SOCKADDR and SOCAT_SOCKPORT:$' |
+		sed "s|OPENSSL-LISTEN:443,|OPENSSL-LISTEN:$PORT,bind=127.0.0.1,|")
+	[[ "$cmd" == "socat OPENSSL-LISTEN:$PORT,bind=127.0.0.1,"*" EXEC:'$CGIINETD --https "* ]]
+	eval "exec $cmd" 2>/dev/null &
+	LAUNCHER_PID=$!
+	wait_https "$PORT"
+	https_checks "$PORT" 127.0.0.1 "$PORT"
+	plain_to_tls "$PORT" "$LAUNCHER_PID"
+}
+
+@test "TLS, HAProxy send-proxy-v2-ssl: the README's config; no --https, scripts see https from the PROXY header" {
+	command -v haproxy >/dev/null || skip "no haproxy"
+	local cfg=$BATS_TEST_TMPDIR/haproxy.cfg args try
+	tls_site
+	args=$(readme_block 'or, as the test runs it:$' | tr -d '\\\n' |
+		sed -n "s|^systemd-socket-activate --accept --inetd -l 127.0.0.1:8443 *$CGIINETD ||p")
+	[[ "$args" == "--proxy-protocol "* ]] && [[ "$args" != *--https* ]]
+	eval "serve $args"
+	for try in 1 2 3 4 5; do
+		FRONT=$(random_port)
+		readme_block '^scripts see SERVER_ADDR and SERVER_PORT as the client reached' |
+			sed -e "s|^\( *bind\) :443 |\1 127.0.0.1:$FRONT |" \
+			    -e "s|127\.0\.0\.1:8443 |127.0.0.1:$PORT |" >"$cfg"
+		grep -q "^    bind 127.0.0.1:$FRONT ssl crt $PEM\$" "$cfg"
+		grep -q "^    server local 127.0.0.1:$PORT send-proxy-v2-ssl\$" "$cfg"
+		haproxy_run "$cfg" "$FRONT" && break
+	done
+	kill -0 "$HAPROXY_PID"
+	wait_https "$FRONT"
+	https_checks "$FRONT" 127.0.0.1 "$FRONT" || { cat "$BATS_TEST_TMPDIR/haproxy.log"; false; }
+	plain_to_tls "$FRONT" "$SERVER_PID"
 }
 
 @test "build: a user's CFLAGS add to ours (warnings, hardening kept); a header change rebuilds what includes it" {

@@ -164,6 +164,34 @@ logged() {
 	grep -Eq "$2" "$1"
 }
 
+# descendants PID: every process under PID (children, theirs, ...).
+descendants() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# cgiinetd_under PID: the cgiinetd processes under PID (a launcher's).
+cgiinetd_under() {
+	local p
+	for p in $(descendants "$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" != cgiinetd ] || echo "$p"
+	done
+}
+
+# gone_under PID [TENTHS]: no cgiinetd under PID, waiting up to TENTHS
+# tenths of a second (default 50) for the last ones to end.
+gone_under() {
+	local i=0
+	while [ -n "$(cgiinetd_under "$1")" ] && [ $i -lt "${2:-50}" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -z "$(cgiinetd_under "$1")" ]
+}
+
 running_as_root() {
 	[ "$(id -u)" = 0 ]
 }
