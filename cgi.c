@@ -1134,7 +1134,10 @@ static enum status
 send_reply(struct request *r, const struct reply *rp)
 {
 	struct head *h = &r->out;
-	int status = rp->status ? rp->status : rp->location ? S_FOUND : S_OK;
+	int status = rp->status;
+
+	if (!status)	/* RFC 3875 6.2.3: a client redirect is a 302 */
+		status = rp->location ? S_FOUND : S_OK;
 
 	http_head_begin(h, r, status, rp->status && *rp->reason ? rp->reason : NULL);
 	for (size_t i = 0; i < rp->nfields; i++)
@@ -1205,7 +1208,9 @@ alarm_left(const struct request *r)
 {
 	long long left = r->deadline - http_now_ms();
 
-	return !r->deadline ? 0 : left < 1000 ? 1 : (unsigned)((left + 999) / 1000);
+	if (!r->deadline)
+		return 0;
+	return left < 1000 ? 1 : (unsigned)((left + 999) / 1000);	/* 0 is none */
 }	/* the script's head (HEAD_ONLY, PARSED) */
 
 /* The child's stack: CLONE_VM gives it none of its own. Only the pages it
@@ -1667,8 +1672,13 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	enum status s;
 
 	run = (struct run){ .pidfd = -1, .out = -1, .err = -1, .stop = r->deadline,
-	                    .mode = c->nph ? NPH : sv->parse_headers ? PARSED :
-	                            r->method == M_HEAD ? HEAD_ONLY : DIRECT };
+	                    .mode = DIRECT };
+	if (c->nph)
+		run.mode = NPH;
+	else if (sv->parse_headers)
+		run.mode = PARSED;
+	else if (r->method == M_HEAD)
+		run.mode = HEAD_ONLY;
 	if (run.mode == DIRECT || run.mode == HEAD_ONLY) {
 		/* an open head: the script writes the rest of it */
 		http_head_begin(&r->out, r, S_OK, "Script output follows");

@@ -698,12 +698,17 @@ secure(struct server *sv, char *err, size_t errsz)
 
 /* ---- the request ----------------------------------------------------------- */
 
+/* The exit status an answer of ours means (cgiinetd.8, EXIT STATUS). */
 static int
 exit_code(int status)
 {
 	if (status == S_REQUEST_TIMEOUT)
 		return 4;
-	return status >= 500 ? 3 : status >= 400 ? 1 : 0;
+	if (status >= 500)
+		return 3;
+	if (status >= 400)
+		return 1;
+	return 0;
 }
 
 static enum status
@@ -772,9 +777,7 @@ exit_status(const struct request *r)
 {
 	if (r->script_answered && r->script_exit >= 0)
 		return r->script_exit;
-	if (r->status == S_REQUEST_TIMEOUT)
-		return 4;
-	return r->status >= 500 ? 3 : r->status >= 400 ? 1 : 0;
+	return exit_code(r->status);
 }
 
 int

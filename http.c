@@ -667,9 +667,16 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 		r->tls = kept > 216 && proxy_v2_tls(h + 16 + 216, kept - 216);
 		return S_NONE;
 	}
-	family = (h[13] >> 4) == 1 ? AF_INET : (h[13] >> 4) == 2 ? AF_INET6 : 0;
-	alen = family == AF_INET ? 4 : 16;
-	if (!family || ((h[13] & 0x0f) != 1 && (h[13] & 0x0f) != 2) || len < 2 * alen + 4)
+	if ((h[13] >> 4) == 1) {
+		family = AF_INET;
+		alen = 4;
+	} else if ((h[13] >> 4) == 2) {
+		family = AF_INET6;
+		alen = 16;
+	} else {
+		return S_BAD_REQUEST;
+	}
+	if (((h[13] & 0x0f) != 1 && (h[13] & 0x0f) != 2) || len < 2 * alen + 4)
 		return S_BAD_REQUEST;
 	r->tls = proxy_v2_tls(h + 16 + 2 * alen + 4, kept - (2 * alen + 4));
 	set_end(family, h + 16, (unsigned)h[16 + 2 * alen] << 8 | h[17 + 2 * alen],
