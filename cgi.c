@@ -1059,28 +1059,19 @@ static bool
 reply_field(char *line, struct reply *rp)
 {
 	static const char *const ours[] = { "Server", "Date", "Connection" };
-	char *colon = strchr(line, ':'), *v, *e;
+	struct field f;
+	const char *v;
 
-	if (!colon)
+	if (!http_split_field(line, &f))
 		return false;
-	*colon = '\0';
-	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
-		;
-	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
-		;
-	*e = '\0';
-	if (!http_is_token(line))
-		return false;
-	for (const char *p = v; *p; p++)
-		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f)
-			return false;	/* RFC 9110 5.5 */
+	v = f.value;
 	if (!strcasecmp(line, "Status"))
 		return !rp->status && parse_status(v, rp);
 	if (!strcasecmp(line, "Transfer-Encoding"))
 		return true;	/* the body is ours to frame: by the close */
 	if (!strcasecmp(line, "Content-Length")) {
-		if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 18 ||
-		    (rp->length && strcmp(rp->length, v)))
+		off_t n;
+		if (!http_parse_length(v, &n) || (rp->length && strcmp(rp->length, v)))
 			return false;
 		if (rp->length)
 			return true;	/* the same again: once is enough */
@@ -1094,7 +1085,7 @@ reply_field(char *line, struct reply *rp)
 	rp->type = rp->type || !strcasecmp(line, "Content-Type");
 	if (rp->nfields == HDR_FIELDS_MAX)
 		return false;
-	rp->fields[rp->nfields++] = (struct field){ line, v };
+	rp->fields[rp->nfields++] = f;
 	return true;
 }
 

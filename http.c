@@ -805,31 +805,42 @@ parse_request_line(struct request *r, char *b)
 	return parse_version(r);
 }
 
-/* "name: value": no obs-fold, no space before the colon, OWS trimmed. */
-static enum status
-parse_field(struct request *r, char *line)
+/* One "name: value" line, split in place: the name a token (so no
+ * obs-fold, no space before the colon), the value's OWS trimmed and its
+ * bytes a field value's. The one splitter of the request's head and a
+ * script's (-P); each caller keeps its own policy. False if malformed. */
+bool
+http_split_field(char *line, struct field *f)
 {
 	char *colon = strchr(line, ':'), *v, *e;
 
-	if (*line == ' ' || *line == '\t' || !colon)
-		return S_BAD_REQUEST;
-	if (r->nfields == HDR_FIELDS_MAX)
-		return S_HEADERS_TOO_LARGE;
+	if (!colon)
+		return false;
 	*colon = '\0';
 	if (!http_is_token(line))
-		return S_BAD_REQUEST;
+		return false;
 	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
 		;
 	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
 	*e = '\0';
 	if (!is_field_value(v))
+		return false;
+	*f = (struct field){ line, v };
+	return true;
+}
+
+/* A request's field: 431 past HDR_FIELDS_MAX, no Shellshock value. */
+static enum status
+parse_field(struct request *r, char *line)
+{
+	struct field f;
+
+	if (r->nfields == HDR_FIELDS_MAX)
+		return S_HEADERS_TOO_LARGE;
+	if (!http_split_field(line, &f) || !strncmp(f.value, "() {", 4))
 		return S_BAD_REQUEST;
-	if (!strncmp(v, "() {", 4))	/* Shellshock */
-		return S_BAD_REQUEST;
-	r->fields[r->nfields].name = line;
-	r->fields[r->nfields].value = v;
-	r->nfields++;
+	r->fields[r->nfields++] = f;
 	return S_NONE;
 }
 
@@ -976,23 +987,35 @@ parse_target(struct request *r)
 	return is_host(r->host, false) ? S_NONE : S_BAD_REQUEST;
 }
 
+/* A Content-Length value, the request's or a script's: digits only, any
+ * number of them (RFC 9110 8.6), within off_t. False if not one. */
+bool
+http_parse_length(const char *v, off_t *len)
+{
+	off_t n = 0;
+
+	if (!*v || strspn(v, "0123456789") != strlen(v))
+		return false;
+	v += strspn(v, "0");
+	if (strlen(v) > 18)
+		return false;	/* beyond off_t */
+	for (; *v; v++)
+		n = n * 10 + (*v - '0');
+	*len = n;
+	return true;
+}
+
+/* Every Content-Length line: one value, however often it is given. */
 static enum status
 parse_content_length(struct request *r)
 {
 	for (size_t i = 0; i < r->nfields; i++) {
-		const char *v = r->fields[i].value;
-		off_t n = 0;
+		off_t n;
 
 		if (strcasecmp(r->fields[i].name, "Content-Length"))
 			continue;
-		if (!*v || strspn(v, "0123456789") != strlen(v))
-			return S_BAD_REQUEST;
-		v += strspn(v, "0");	/* any number of digits (9110 8.6) */
-		if (strlen(v) > 18)
-			return S_BAD_REQUEST;	/* beyond off_t */
-		for (; *v; v++)
-			n = n * 10 + (*v - '0');
-		if (r->content_length >= 0 && r->content_length != n)
+		if (!http_parse_length(r->fields[i].value, &n) ||
+		    (r->content_length >= 0 && r->content_length != n))
 			return S_BAD_REQUEST;
 		r->content_length = n;
 	}

@@ -190,6 +190,8 @@ bool http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t al
 enum status http_parse_head(struct request *r);
 enum status http_decode_path(struct request *r);
 const char *http_field(const struct request *r, const char *name);
+bool http_split_field(char *line, struct field *f);
+bool http_parse_length(const char *v, off_t *len);
 size_t http_token_len(const char *s);
 bool http_is_token(const char *s);
 void http_send_error(struct request *r, enum status s);
