@@ -616,28 +616,6 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 
 /* ---- argv ------------------------------------------------------------------ */
 
-/* Percent-decode a search word; false if it cannot be represented. */
-static bool
-decode_word(char *w)
-{
-	char *out = w;
-
-	for (; *w; w++) {
-		if (*w == '%') {
-			int hi = http_hexval((unsigned char)w[1]), lo;
-			if (hi < 0 || (lo = http_hexval((unsigned char)w[2])) < 0 ||
-			    (hi == 0 && lo == 0))
-				return false;
-			*out++ = (char)(hi * 16 + lo);
-			w += 2;
-		} else {
-			*out++ = *w;
-		}
-	}
-	*out = '\0';
-	return true;
-}
-
 /* A word that no shell and no Perl two-argument open (a script's <>) reads
  * as more than a word: letters, digits, bytes past ASCII and "!,.:@_=~-",
  * neither '-' (an option) nor '.' first. Not '/': no path to elsewhere. */
@@ -688,7 +666,7 @@ make_argv(struct request *r, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	strcpy(q, r->query);
 	for (char *w = strtok_r(q, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
-		if (!decode_word(w) || !plain_word(w)) {
+		if (http_percent_decode(w, w, true) || !plain_word(w)) {
 			c->argv[1] = NULL;
 			return S_NONE;
 		}

@@ -1130,9 +1130,11 @@ http_hexval(unsigned char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Strict percent-decoding: %XX only, no %00, no control bytes, no %2F. */
-static enum status
-percent_decode(char *dst, const char *src)
+/* The one percent-decoder (a path, a search word), strict: %XX only, no
+ * control byte, raw or decoded (so no %00); 404 for a %2F unless slash_ok
+ * (an encoded / in a path is no separator, as bozohttpd). dst may be src. */
+enum status
+http_percent_decode(char *dst, const char *src, bool slash_ok)
 {
 	for (; *src; src++) {
 		unsigned char c = (unsigned char)*src;
@@ -1143,8 +1145,8 @@ percent_decode(char *dst, const char *src)
 				return S_BAD_REQUEST;
 			c = (unsigned char)(hi * 16 + lo);
 			src += 2;
-			if (c == '/')
-				return S_NOT_FOUND;	/* as bozohttpd */
+			if (c == '/' && !slash_ok)
+				return S_NOT_FOUND;
 		}
 		if (c < 0x20 || c == 0x7f)
 			return S_BAD_REQUEST;
@@ -1200,7 +1202,7 @@ http_decode_path(struct request *r)
 		*q = '\0';
 		r->query = q + 1;
 	}
-	if ((s = percent_decode(r->path, r->target)))
+	if ((s = http_percent_decode(r->path, r->target, false)))
 		return s;
 	return collapse(r->path);
 }

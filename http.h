@@ -189,6 +189,7 @@ bool http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t al
                         char *port, size_t plen);
 enum status http_parse_head(struct request *r);
 enum status http_decode_path(struct request *r);
+enum status http_percent_decode(char *dst, const char *src, bool slash_ok);
 const char *http_field(const struct request *r, const char *name);
 bool http_split_field(char *line, struct field *f);
 bool http_parse_length(const char *v, off_t *len);
