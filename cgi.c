@@ -813,7 +813,7 @@ ext_value_len(const char *s)
 		if (s[i] == '\\' && s[i + 1])
 			i++;	/* a quoted-pair */
 		c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
+		if (http_is_ctl(c) && c != '\t')
 			return 0;
 	}
 	return s[i] == '"' ? i + 1 : 0;
@@ -1027,7 +1027,7 @@ parse_status(const char *v, struct reply *rp)
 	rp->status = atoi(v);
 	rp->reason = v[3] ? v + 4 : "";
 	for (const char *p = rp->reason; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if (http_is_ctl((unsigned char)*p))
 			return false;
 	return rp->status >= 200 && rp->status <= 599;
 }
@@ -1125,7 +1125,7 @@ local_redirect(struct request *r, const char *location)
 	if (strlen(location) >= sizeof(r->redirect))
 		return S_BAD_GATEWAY;
 	for (const char *p = location; *p; p++)
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+		if (*p == ' ' || http_is_ctl((unsigned char)*p))
 			return S_BAD_GATEWAY;
 	strcpy(r->redirect, location);
 	return S_NONE;

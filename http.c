@@ -738,7 +738,7 @@ is_field_value(const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
+		if (http_is_ctl(c) && c != '\t')
 			return false;
 	}
 	return true;
@@ -770,7 +770,7 @@ parse_request_line(struct request *r, char *b)
 	char *sp1, *sp2;
 
 	for (const char *p = b; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if (http_is_ctl((unsigned char)*p))
 			return S_BAD_REQUEST;
 	if (!(sp1 = strchr(b, ' ')))
 		return S_BAD_REQUEST;
@@ -1148,7 +1148,7 @@ http_percent_decode(char *dst, const char *src, bool slash_ok)
 			if (c == '/' && !slash_ok)
 				return S_NOT_FOUND;
 		}
-		if (c < 0x20 || c == 0x7f)
+		if (http_is_ctl(c))
 			return S_BAD_REQUEST;
 		*dst++ = (char)c;
 	}
@@ -1342,7 +1342,7 @@ html_escape(char *dst, size_t cap, const char *s)
 			n += (size_t)sprintf(dst + n, "%s", e);
 		} else {
 			unsigned char c = (unsigned char)*s;
-			dst[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+			dst[n++] = http_is_ctl(c) ? '?' : (char)c;
 		}
 	}
 	dst[n] = '\0';

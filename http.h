@@ -67,6 +67,13 @@ enum status {
 	S_VERSION_NOT_SUPPORTED = 505,
 };
 
+/* A control byte (RFC 5234's CTL): never raw in a head, a path or a page. */
+static inline bool
+http_is_ctl(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
 enum method { M_OTHER, M_GET, M_HEAD, M_POST };
 
 enum log_dest { LOG_TO_SYSLOG, LOG_TO_FILE, LOG_TO_STDERR, LOG_TO_NONE };
