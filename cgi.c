@@ -564,7 +564,8 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	}
 }
 
-/* argv and the environment are built in one static arena, not by malloc:
+/* perf: argv and the environment in one static arena, not by malloc (with
+ * struct cgi static: a compiled CGI's page faults 33-35 to 26-28, d13d3b3):
  * the process execs or exits right after, with nothing to give back, and
  * only the pages written are ever touched. The worst case: the variables'
  * text (make_env's size, under 230 KB), their pointers (a few hundred, and

@@ -554,7 +554,8 @@ protect_relro(struct dl_phdr_info *info, size_t size, void *failed)
 	return 1;	/* the program only */
 }
 
-/* --user: UID:GID as numbers (nothing to read), else a name looked up in
+/* --user: UID:GID as numbers (perf: nothing to read; getpwnam costs a
+ * request about 31 us and 6 page faults, f0fb48f), else a name looked up in
  * the user database, with its primary group. */
 static bool
 user_ids(const char *user, uid_t *uid, gid_t *gid)

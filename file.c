@@ -168,7 +168,9 @@ open_static(const struct server *sv, const char *path, int flags)
 }
 
 /* open_in_checked's path through a symlink: judged by where it leads.
- * Apart, so that its buffers are not on the stack of every request. */
+ * perf: apart, so that its buffers are not on the stack of every request
+ * (with the request's layout: a small file's page faults 21-23 to 19-20,
+ * 08941ca). */
 static int __attribute__((noinline))
 open_through_symlinks(const struct server *sv, const char *path, int flags)
 {

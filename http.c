@@ -290,7 +290,8 @@ http_close(struct request *r)
 	}
 }
 
-/* The clocks by system call, not through the vDSO: a process that reads
+/* perf: the clocks by system call, not through the vDSO (3 page faults a
+ * request fewer, f0fb48f): a process that reads
  * them a few times in its life would spend more on the vDSO's first use
  * (its pages faulted in, its symbols looked up) than on the calls. Only
  * where the kernel's timespec is the C library's (time_t as wide as long);
@@ -1209,8 +1210,10 @@ http_decode_path(struct request *r)
 
 /* ---- responses ------------------------------------------------------------ */
 
-/* v in base 10 or 16 at p, no NUL; returns the end. The hot path's
- * numbers, where printf would cost more than the rest of a request. */
+/* v in base 10 or 16 at p, no NUL; returns the end. perf: the hot path's
+ * numbers, where printf would cost more than the rest of a request (with
+ * http_date and http_head_cat, a small file's user-space instructions went
+ * from 42k to 19k, 3c2ba39). */
 char *
 http_put_number(char *p, unsigned long long v, unsigned base, int width)
 {
@@ -1232,8 +1235,9 @@ http_decimal(char buf[24], unsigned long long v)
 }
 
 /* IMF-fixdate (RFC 9110 5.6.7), "Sun, 06 Nov 1994 08:49:37 GMT": a fixed
- * form of C-locale names and two-digit fields (strftime costs a third of
- * a small request's instructions). A year beyond 9999 is the epoch. */
+ * form of C-locale names and two-digit fields (perf: strftime costs a
+ * third of a small request's instructions). A year beyond 9999 is the
+ * epoch. */
 void
 http_date(time_t t, char out[30])
 {

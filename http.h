@@ -139,9 +139,11 @@ struct head {
 	char buf[OUT_HEAD_MAX];
 };
 
-/* One request, one struct: everything about it lives here. The small
- * fields come first and the big buffers last, each touched only as far as
- * it is used: a small request dirties few pages. */
+/* One request, one struct: everything about it lives here. perf: the
+ * small fields first and the big buffers last, each touched only as far
+ * as it is used, so a small request dirties few pages (21-23 to 19-20
+ * page faults for a small file, with file.c's open_through_symlinks
+ * apart: 08941ca). */
 struct request {
 	/* the connection: read from 0, written to 1 */
 	bool in_sock, out_sock;
