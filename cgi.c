@@ -195,8 +195,8 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(slash - r->path), r->path);
 	if ((c->cgifd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0 ||
 	    (c->dirfd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0) {
-		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
-		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
+		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
+		                 "No such CGI script ('%.200s')", c->script_name);
 	}
 	snprintf(c->rel, sizeof(c->rel), "%s", c->name);
 	return S_NONE;
@@ -221,8 +221,8 @@ locate(struct request *r, const struct server *sv, struct cgi *c)
 
 	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)cgilen, r->path);
 	if ((c->cgifd = http_open_beneath(sv, c->script_name, O_PATH | O_DIRECTORY)) < 0) {
-		http_set_msg(r, "No such CGI script ('%.200s')", r->path);
-		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
+		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
+		                 "No such CGI script ('%.200s')", r->path);
 	}
 	while (p[n = strcspn(p, "/")] == '/') {
 		snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
@@ -366,22 +366,22 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 		fd = http_open_at(sv, c->cgifd, c->rel, O_PATH);
 	}
 	if (fd < 0 && c->name[0]) {
-		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
-		return errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND;
+		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
+		                 "No such CGI script ('%.200s')", c->script_name);
 	}
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		http_set_msg(r, "CGI script is not a plain file ('%.200s')", c->script_name);
-		s = S_FORBIDDEN;
+		s = http_fail(r, S_FORBIDDEN, "CGI script is not a plain file ('%.200s')",
+		              c->script_name);
 	} else if (fstatat(c->dirfd, c->name, &run, 0) < 0 || run.st_dev != st.st_dev ||
 	           run.st_ino != st.st_ino) {
-		http_set_msg(r, "No such CGI script ('%.200s')", c->script_name);
-		s = S_NOT_FOUND;
+		s = http_fail(r, S_NOT_FOUND, "No such CGI script ('%.200s')",
+		              c->script_name);
 	} else if (c->prog_file) {	/* its program reads it: no x bit, no #! */
 		s = readable ? S_NONE : http_fail(r, S_FORBIDDEN,
 		    "CGI script is not readable ('%.200s')", c->script_name);
 	} else if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
-		http_set_msg(r, "CGI script is not executable ('%.200s')", c->script_name);
-		s = S_FORBIDDEN;
+		s = http_fail(r, S_FORBIDDEN, "CGI script is not executable ('%.200s')",
+		              c->script_name);
 	} else {
 		s = check_format(r, sv, c, fd, readable);
 	}

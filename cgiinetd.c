@@ -761,10 +761,9 @@ route(struct request *r, const struct server *sv)
 			return s;
 		if (cgi_is_script(sv, r->path) || cgi_index(sv, r))
 			s = run_script(r, sv);
-		else if (r->method == M_POST) {
-			http_set_msg(r, "Can only POST to CGI scripts");
-			s = S_NOT_IMPLEMENTED;
-		} else
+		else if (r->method == M_POST)
+			s = http_fail(r, S_NOT_IMPLEMENTED, "Can only POST to CGI scripts");
+		else
 			s = file_serve(r, sv);
 		if (s || !r->redirect[0] || (s = redirect(r, hops)))
 			return s;

@@ -105,16 +105,6 @@ explanation(int status)
 	return t ? t->explain : "";
 }
 
-void
-http_set_msg(struct request *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-}
-
 /* The error still to send, with its message, in one expression. */
 enum status
 http_fail(struct request *r, enum status s, const char *fmt, ...)
@@ -699,10 +689,14 @@ http_read_proxy(struct request *r, long long deadline)
 		return s == S_BAD_REQUEST ? http_gone(r) : s;	/* a probe that said nothing */
 	if ((s = read_full(start + 1, 4, deadline)))
 		return s;
-	s = !memcmp(start, "PROXY", 5) ? proxy_v1(r, deadline) :
-	    !memcmp(start, "\r\n\r\n\0", 5) ? proxy_v2(r, start, deadline) : S_BAD_REQUEST;
+	if (!memcmp(start, "PROXY", 5))
+		s = proxy_v1(r, deadline);
+	else if (!memcmp(start, "\r\n\r\n\0", 5))
+		s = proxy_v2(r, start, deadline);
+	else
+		s = S_BAD_REQUEST;
 	if (s == S_BAD_REQUEST)
-		http_set_msg(r, "Bad PROXY protocol header");
+		return http_fail(r, s, "Bad PROXY protocol header");
 	return s;
 }
 

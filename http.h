@@ -228,8 +228,6 @@ time_t http_time(void);
 int http_hexval(unsigned char c);	/* 0-15, or -1 */
 int http_open_beneath(const struct server *sv, const char *path, int flags);
 int http_open_at(const struct server *sv, int dirfd, const char *path, int flags);
-void http_set_msg(struct request *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 enum status http_fail(struct request *r, enum status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 enum status http_gone(struct request *r);

@@ -180,7 +180,7 @@ git_serve() {
 	# and a fresh clone sees the pushed blob whole
 	git clone -q "http://127.0.0.1:$PORT/git/repo.git" "$BATS_TEST_TMPDIR/again"
 	cmp "$BATS_TEST_TMPDIR/clone/blob" "$BATS_TEST_TMPDIR/again/blob"
-	grep -q '"POST /git/repo.git/git-receive-pack HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"POST /git/repo.git/git-receive-pack HTTP/1.1" 200 '
 }
 
 @test "git: a missing repository fails with git's 'not found' (404 through -P)" {
@@ -190,7 +190,7 @@ git_serve() {
 	run git clone -q "http://127.0.0.1:$PORT/git/nope.git" "$BATS_TEST_TMPDIR/nope"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"repository 'http://127.0.0.1:$PORT/git/nope.git/' not found"* ]]
-	grep -q '"GET /git/nope.git/info/refs?service=git-upload-pack HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"GET /git/nope.git/info/refs?service=git-upload-pack HTTP/1.1" 404 '
 }
 
 @test "--script: the program outside the root gets SCRIPT_NAME, PATH_INFO; / for every path" {
@@ -307,7 +307,7 @@ gitweb_serve() {
 	[[ "$output" == *'<rss version="2.0"'* ]]
 	[[ "$output" == *"<guid isPermaLink=\"true\">$url/?p=repo.git;a=commitdiff;h=$h</guid>"* ]]
 	grep -qi '^Content-Type: application/rss+xml' "$BATS_TEST_TMPDIR/rss.head"
-	grep -q '"GET /?p=repo.git;a=rss HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"GET /?p=repo.git;a=rss HTTP/1.1" 200 '
 }
 
 @test "gitweb: RSS re-read with If-Modified-Since is a 304; CSS, JS, logo typed; a missing project 404" {
@@ -370,7 +370,7 @@ cgit_serve() {
 	curl -sf -o "$BATS_TEST_TMPDIR/snap.tgz" "$url/repo.git/snapshot/repo-main.tar.gz"
 	run tar -xzOf "$BATS_TEST_TMPDIR/snap.tgz" repo-main/README
 	[ "$output" = first ]
-	grep -q '"GET /cgit/repo.git/snapshot/repo-main.tar.gz HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"GET /cgit/repo.git/snapshot/repo-main.tar.gz HTTP/1.1" 200 '
 }
 
 @test "cgit: its CSS and logo from the document root; a missing repository 404" {
@@ -386,7 +386,7 @@ cgit_serve() {
 	run curl -s -w ' %{http_code}' "$url/cgit/nope.git/log/"
 	[[ "$output" == *"No repositories found"* ]]
 	[[ "$output" == *' 404' ]]
-	grep -q '"GET /cgit/nope.git/log/ HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"GET /cgit/nope.git/log/ HTTP/1.1" 404 '
 }
 
 # hgweb.cgi as Mercurial ships it, copied and its config line pointed at
@@ -421,14 +421,14 @@ hg_serve() {
 	hg -R "$clone" commit -q -u T -m two
 	hg -R "$clone" push -q
 	[ "$(hg -R "$APPROOT/hg/repo" log -r tip -T '{desc}')" = two ]
-	grep -q '"POST /hg/repo?cmd=unbundle HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"POST /hg/repo?cmd=unbundle HTTP/1.1" 200 '
 	# the pushed change comes back in a fresh clone
 	hg clone -q "$url/repo" "$BATS_TEST_TMPDIR/again"
 	[ "$(cat "$BATS_TEST_TMPDIR/again/a")" = "$(printf 'one\ntwo')" ]
 	run hg clone -q "$url/nope" "$BATS_TEST_TMPDIR/nope"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"HTTP Error 404: Not Found"* ]]
-	grep -q '"GET /hg/nope?cmd=capabilities HTTP/1.1" 404 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"GET /hg/nope?cmd=capabilities HTTP/1.1" 404 '
 }
 
 # A Fossil repository with one check-in, and the two-line CGI script that
@@ -466,7 +466,7 @@ fossil_serve() {
 	USER=T fossil clone "$url" "$BATS_TEST_TMPDIR/clone.fossil" >/dev/null
 	run fossil timeline -R "$BATS_TEST_TMPDIR/clone.fossil"
 	[[ "$output" == *'fossil first (user: '* ]]
-	grep -q '"POST /fossil HTTP/1.0" 200 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"POST /fossil HTTP/1.0" 200 '
 	! grep -q 'stderr:' "$BATS_TEST_TMPDIR/log"
 }
 
@@ -482,7 +482,7 @@ fossil_serve() {
 		div.page_header background-color 'rgb(217, 216, 209)' 'img.logo'
 	echo "$output"
 	[ "$output" = styled ]
-	grep -q '"GET /static/gitweb.css HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"GET /static/gitweb.css HTTP/1.1" 200 '
 	serve_stop
 	cgit_serve
 	run timeout 120 /usr/bin/python3 "$BATS_TEST_DIRNAME/browser-style.py" \
@@ -490,7 +490,7 @@ fossil_serve() {
 		'div#cgit table.tabs' border-bottom-width 3px 'td.logo img'
 	echo "$output"
 	[ "$output" = styled ]
-	grep -q '"GET /cgit.css HTTP/1.1" 200 ' "$BATS_TEST_TMPDIR/log"
+	logged "$BATS_TEST_TMPDIR/log" '"GET /cgit.css HTTP/1.1" 200 '
 }
 
 @test "--cgi-ext .EXT=PROGRAM: a file named like an option is the program's file, never its option" {

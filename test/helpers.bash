@@ -152,16 +152,16 @@ gone() {
 	! pgrep -f "$1"
 }
 
-# logged FILE REGEX: a line of FILE matches REGEX (grep -E), waiting up to
+# logged FILE REGEX: a line of FILE matches REGEX (grep's), waiting up to
 # 5 s for it: the access line is written after the answer, which the
 # client may have whole before it.
 logged() {
 	local i=0
-	until grep -Eq "$2" "$1" 2>/dev/null || [ $i -ge 50 ]; do
+	until grep -q -- "$2" "$1" 2>/dev/null || [ $i -ge 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	grep -Eq "$2" "$1"
+	grep -q -- "$2" "$1"
 }
 
 # descendants PID: every process under PID (children, theirs, ...).
