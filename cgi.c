@@ -710,8 +710,9 @@ make_interp_argv(struct cgi *c)
 struct reader {
 	int timeout;
 	long long deadline;	/* ms on the monotonic clock, 0: none */
+	bool sock;		/* fd 0 is a socket: read it without blocking */
 	size_t pos, len;
-	char buf[16384];
+	char buf[262144];
 };
 
 static enum status
@@ -719,15 +720,24 @@ rd_fill(struct reader *rd)
 {
 	while (rd->pos == rd->len) {
 		struct pollfd p = { .fd = 0, .events = POLLIN };
-		long long until = http_after(rd->timeout * 1000LL);
-		ssize_t n;
+		ssize_t n = -1;
 
-		if (rd->deadline && rd->deadline < until)
-			until = rd->deadline;
-		if ((n = http_wait(&p, 1, until)) == 0)
-			return S_REQUEST_TIMEOUT;
-		if (n > 0)
-			n = read(0, rd->buf, sizeof(rd->buf));
+		/* perf: on a socket the read comes first, and the wait (a poll
+		 * and a clock) only when there is nothing, in 256 KiB: a 1 GiB
+		 * chunked body took 3 system calls each 16 KiB before */
+		if (rd->sock)
+			n = recv(0, rd->buf, sizeof(rd->buf), MSG_DONTWAIT);
+		if (n < 0 && (!rd->sock || errno == EAGAIN)) {
+			long long until = http_after(rd->timeout * 1000LL);
+			int k;
+
+			if (rd->deadline && rd->deadline < until)
+				until = rd->deadline;
+			if ((k = http_wait(&p, 1, until)) == 0)
+				return S_REQUEST_TIMEOUT;
+			if (k > 0)
+				n = read(0, rd->buf, sizeof(rd->buf));
+		}
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
@@ -789,6 +799,14 @@ rd_copy(struct reader *rd, off_t n, struct spool *sp)
 		if ((s = rd_fill(rd)) || (sp->len == sizeof(sp->buf) && (s = spool_flush(sp))))
 			return s;
 		k = rd->len - rd->pos < (size_t)n ? rd->len - rd->pos : (size_t)n;
+		if (k >= sizeof(sp->buf)) {	/* perf: a big slice, not copied */
+			if ((s = spool_flush(sp)) ||
+			    http_write_all(sp->fd, rd->buf + rd->pos, k) < 0)
+				return s ? s : S_INTERNAL_ERROR;
+			rd->pos += k;
+			n -= (off_t)k;
+			continue;
+		}
 		if (k > sizeof(sp->buf) - sp->len)
 			k = sizeof(sp->buf) - sp->len;
 		memcpy(sp->buf + sp->len, rd->buf + rd->pos, k);
@@ -865,13 +883,16 @@ static enum status
 spool_chunked(struct request *r, const struct server *sv, int fd, off_t limit)
 {
 	static struct spool sp;
-	struct reader rd;
+	static struct reader rd;	/* 256 KiB: off the stack */
 	char line[1024];
 	off_t size, total = 0;
 	size_t trailer = 0;
 	enum status s;
 
-	rd = (struct reader){ .timeout = sv->timeout, .deadline = r->deadline };
+	rd.timeout = sv->timeout;	/* field by field: the buffer stays untouched */
+	rd.deadline = r->deadline;
+	rd.sock = r->in_sock;
+	rd.pos = rd.len = 0;
 	sp.fd = fd;
 	sp.len = 0;
 	for (;;) {
