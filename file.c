@@ -646,9 +646,7 @@ struct kdirent {
 	char name[];
 };
 
-/* urllib.parse.quote leaves these (isalnum in the C locale, "-._~/");
- * html.escape(quote=False) leaves all but "&<>", and a control byte (ESC,
- * BEL: a file name may hold any) becomes '?', as on error pages. */
+/* urllib.parse.quote leaves these (isalnum in the C locale, "-._~/"). */
 static inline bool
 quote_plain(unsigned char c)
 {
@@ -656,34 +654,6 @@ quote_plain(unsigned char c)
 	       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
 }
 
-static inline bool
-html_plain(unsigned char c)
-{
-	return c >= 0x20 && c != 0x7f && c != '&' && c != '<' && c != '>';
-}
-
-static inline size_t
-html_len(unsigned char c)
-{
-	return c == '&' ? 5 : c == '<' || c == '>' ? 4 : 1;
-}
-
-static char *
-put_html(char *d, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (html_plain(c))
-			*d++ = (char)c;
-		else if (c == '&')
-			d = mempcpy(d, "&amp;", 5);
-		else if (c == '<' || c == '>')
-			d = mempcpy(d, c == '<' ? "&lt;" : "&gt;", 4);
-		else
-			*d++ = '?';
-	}
-	return d;
-}
 
 /* A name as it is: a word at a time, as it is NUL-padded (the buffer has
  * the room). */
@@ -761,8 +731,8 @@ listing_add(struct listing *l, const char *name, bool dir, bool link)
 		d[i] = (char)(upper ? c | 32 : c);
 		cased = cased || upper;
 		q += quote_plain(c) ? 1 : 3;
-		h += html_len(c);
-		plain = plain && quote_plain(c) && html_plain(c);
+		h += http_html_len(c);
+		plain = plain && quote_plain(c) && http_html_plain(c);
 	}
 	if (cased) {
 		memcpy(d + pad, name, len);
@@ -917,7 +887,7 @@ page_length(const char *path, const struct listing *l)
 	          sizeof(page_end) - 4 + l->length;
 
 	for (const char *s = path; *s; s++)
-		n += 2 * (off_t)html_len((unsigned char)*s);
+		n += 2 * (off_t)http_html_len((unsigned char)*s);
 	return n;
 }
 
@@ -929,9 +899,9 @@ page_send(struct page *p, const char *path, const struct listing *l)
 	char *d;
 
 	page_str(p, page_top, sizeof(page_top) - 1);
-	p->len = (size_t)(put_html(page_room(p, 5 * plen), path, plen) - p->buf);
+	p->len = (size_t)(http_html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
 	page_str(p, page_h1, sizeof(page_h1) - 1);
-	p->len = (size_t)(put_html(page_room(p, 5 * plen), path, plen) - p->buf);
+	p->len = (size_t)(http_html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
 	page_str(p, page_ul, sizeof(page_ul) - 1);
 	for (size_t i = 0; i < l->n && !p->failed; i++) {
 		const struct entry *e = &l->e[i];
@@ -944,7 +914,7 @@ page_send(struct page *p, const char *path, const struct listing *l)
 		d += e->dir ? 3 : 0;
 		memcpy(d, "\">", 2);
 		d += e->dir ? 0 : 2;
-		d = e->plain ? put_plain(d, name, e->len) : put_html(d, name, e->len);
+		d = e->plain ? put_plain(d, name, e->len) : http_html_escape(d, name, e->len);
 		if (e->link || e->dir)
 			*d++ = e->link ? '@' : '/';
 		memcpy(d, "</a></li>\n", 10);

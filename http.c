@@ -1323,28 +1323,24 @@ http_head_send(struct request *r, struct head *h, bool body_follows)
 	return http_send(r, h->buf, h->len, body_follows);
 }
 
-/* html.escape(s, quote=False) into dst (cap bytes); control bytes become '?'. */
-static size_t
-html_escape(char *dst, size_t cap, const char *s)
+/* The one HTML escaper, for error pages and listings: html.escape(s,
+ * quote=False) of s's n bytes at d, a control byte '?', nothing raw. d has
+ * room for 5 * n bytes; returns the end (no NUL). */
+char *
+http_html_escape(char *d, const char *s, size_t n)
 {
-	size_t n = 0;
-
-	for (; *s && n + 7 < cap; s++) {
-		const char *e = NULL;
-		switch (*s) {
-		case '&': e = "&amp;"; break;
-		case '<': e = "&lt;"; break;
-		case '>': e = "&gt;"; break;
-		}
-		if (e) {
-			n += (size_t)sprintf(dst + n, "%s", e);
-		} else {
-			unsigned char c = (unsigned char)*s;
-			dst[n++] = http_is_ctl(c) ? '?' : (char)c;
-		}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (http_html_plain(c))
+			*d++ = (char)c;
+		else if (c == '&')
+			d = mempcpy(d, "&amp;", 5);
+		else if (c == '<' || c == '>')
+			d = mempcpy(d, c == '<' ? "&lt;" : "&gt;", 4);
+		else
+			*d++ = '?';
 	}
-	dst[n] = '\0';
-	return n;
+	return d;
 }
 
 /* The one place an error page is made: Python's shape, nothing raw. */
@@ -1352,11 +1348,13 @@ void
 http_send_error(struct request *r, enum status s)
 {
 	char msg[MSG_MAX * 6 + 8], body[MSG_MAX * 6 + 1024];
+	const char *text;
 	struct head *h = &r->out;
 	int blen;
 	bool with_body = r->method != M_HEAD;
 
-	html_escape(msg, sizeof(msg), r->msg[0] ? r->msg : http_reason((int)s));
+	text = r->msg[0] ? r->msg : http_reason((int)s);
+	*http_html_escape(msg, text, strnlen(text, (sizeof(msg) - 1) / 5)) = '\0';
 	blen = snprintf(body, sizeof(body),
 	                "<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n"
 	                "        <meta charset=\"utf-8\">\n"

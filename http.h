@@ -74,6 +74,23 @@ http_is_ctl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
+/* html.escape(quote=False) leaves all but "&<>"; a control byte (ESC,
+ * BEL: a file name may hold any) becomes '?' (http_html_escape). */
+static inline bool
+http_html_plain(unsigned char c)
+{
+	return !http_is_ctl(c) && c != '&' && c != '<' && c != '>';
+}
+
+/* What c becomes there, in bytes. */
+static inline size_t
+http_html_len(unsigned char c)
+{
+	if (c == '&')
+		return 5;
+	return c == '<' || c == '>' ? 4 : 1;
+}
+
 enum method { M_OTHER, M_GET, M_HEAD, M_POST };
 
 enum log_dest { LOG_TO_SYSLOG, LOG_TO_FILE, LOG_TO_STDERR, LOG_TO_NONE };
@@ -220,6 +237,7 @@ char *http_put_number(char *p, unsigned long long v, unsigned base, int width);
 const char *http_decimal(char buf[24], unsigned long long v);
 int http_send(const struct request *r, const void *buf, size_t len, bool more);
 const char *http_reason(int status);
+char *http_html_escape(char *d, const char *s, size_t n);
 void http_date(time_t t, char out[30]);
 long long http_now_ms(void);
 long long http_after(long long ms);
