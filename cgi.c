@@ -1124,7 +1124,7 @@ is_local_redirect(const struct reply *rp)
 static enum status
 send_reply(struct request *r, const struct reply *rp)
 {
-	struct head *h = &r->out;
+	struct resp_head *h = &r->resp;
 	int status = rp->status;
 
 	if (!status)	/* RFC 3875 6.2.3: a client redirect is a 302 */
@@ -1140,16 +1140,16 @@ send_reply(struct request *r, const struct reply *rp)
 }
 
 /* A local redirect's target, kept for routing to start over with
- * (r->redirect). */
+ * (r->local_location). */
 static enum status
 local_redirect(struct request *r, const char *location)
 {
-	if (strlen(location) >= sizeof(r->redirect))
+	if (strlen(location) >= sizeof(r->local_location))
 		return S_BAD_GATEWAY;
 	for (const char *p = location; *p; p++)
 		if (*p == ' ' || http_is_ctl((unsigned char)*p))
 			return S_BAD_GATEWAY;
-	strcpy(r->redirect, location);
+	strcpy(r->local_location, location);
 	return S_NONE;
 }
 
@@ -1176,7 +1176,7 @@ struct run {
 	enum mode mode;
 	pid_t pid;
 	int pidfd;			/* -1 once it is reaped */
-	int out;			/* its stdout pipe (HEAD_ONLY, PARSED), else -1 */
+	int stdout_fd;			/* its stdout pipe (HEAD_ONLY, PARSED), else -1 */
 	int err;			/* its stderr pipe */
 	int phase;			/* of ending it: 0 none, 1 SIGTERM, 2 SIGKILL */
 	bool timed_out;			/* --cgi-timeout ended it */
@@ -1191,7 +1191,7 @@ struct run {
 	char errline[STDERR_LINE_MAX + 1];
 };
 
-static char head_buf[HEAD_MAX];
+static char script_head[HEAD_MAX];
 
 /* The script's alarm: what is left of the request's --cgi-timeout. */
 static unsigned
@@ -1299,13 +1299,13 @@ start(struct request *r, struct run *run, const struct cgi *c)
 	close(errp[1]);
 	if (outp[1] >= 0)
 		close(outp[1]);
-	run->out = outp[0];
+	run->stdout_fd = outp[0];
 	run->err = errp[0];
 	if (run->pid < 0)
 		return http_fail(r, S_INTERNAL_ERROR,
 		                 "fork: %s", strerror(errno));
 	if (ch.error) {
-		run->out = run->err = -1;
+		run->stdout_fd = run->err = -1;
 		close(outp[0]);
 		close(errp[0]);
 		waitpid(run->pid, NULL, 0);
@@ -1367,11 +1367,11 @@ step(struct request *r, const struct server *sv, struct run *run)
 	int sig = run->phase == 0 ? SIGTERM : SIGKILL;
 
 	if (run->phase == 2) {		/* nothing is left to do: stop waiting */
-		if (run->out >= 0)
-			close(run->out);
+		if (run->stdout_fd >= 0)
+			close(run->stdout_fd);
 		if (run->err >= 0)
 			close(run->err);
-		run->out = run->err = -1;
+		run->stdout_fd = run->err = -1;
 		run->next = 0;
 		return;
 	}
@@ -1446,9 +1446,9 @@ end_soon(struct run *run)
 {
 	long long soon = http_now_ms() + KILL_GRACE_MS;
 
-	if (run->out >= 0)
-		close(run->out);
-	run->out = -1;
+	if (run->stdout_fd >= 0)
+		close(run->stdout_fd);
+	run->stdout_fd = -1;
 	run->relay = false;
 	if (run->phase == 0 && (!run->stop || run->stop > soon))
 		run->stop = soon;
@@ -1471,7 +1471,7 @@ static void
 parsed_head(struct request *r, struct run *run, size_t end)
 {
 	static struct reply rp;
-	enum status s = end ? parse_reply(head_buf, end, &rp) : S_BAD_GATEWAY;
+	enum status s = end ? parse_reply(script_head, end, &rp) : S_BAD_GATEWAY;
 
 	if (!s && is_local_redirect(&rp)) {
 		if (!(s = local_redirect(r, rp.location)))
@@ -1481,12 +1481,12 @@ parsed_head(struct request *r, struct run *run, size_t end)
 			end_soon(run);	/* the client is gone */
 		} else if (r->method != M_HEAD && r->status != 204 && r->status != 304) {
 			if (run->len > end &&
-			    http_send(r, head_buf + end, run->len - end, false) == 0)
+			    http_send(r, script_head + end, run->len - end, false) == 0)
 				r->body_sent = (off_t)(run->len - end);
 			run->relay = true;
 			/* perf: a 1 MiB pipe (pipe-max-size's default) for the body,
 			 * not 64 KiB: 6.5 s of CPU for 5 GiB spliced, 4.0 s with it */
-			fcntl(run->out, F_SETPIPE_SZ, 1 << 20);
+			fcntl(run->stdout_fd, F_SETPIPE_SZ, 1 << 20);
 		}
 		r->script_answered = true;
 		return;
@@ -1503,19 +1503,19 @@ on_output(struct request *r, struct run *run)
 	size_t end = 0;
 
 	if (run->head_done && run->relay) {
-		n = splice(run->out, NULL, 1, NULL, 1 << 20,
+		n = splice(run->stdout_fd, NULL, 1, NULL, 1 << 20,
 		           SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (n > 0)
 			r->body_sent += n;
 		else if (n < 0 && errno != EINTR)
 			end_soon(run);	/* the client is gone, or took nothing for --timeout */
 	} else if (run->head_done) {
-		n = read(run->out, head_buf, sizeof(head_buf));
+		n = read(run->stdout_fd, script_head, sizeof(script_head));
 	} else {
-		n = read(run->out, head_buf + run->len, sizeof(head_buf) - run->len < 4096 ?
-		         sizeof(head_buf) - run->len : 4096);	/* the body is the kernel's */
-		if (n > 0 && !(end = head_end(head_buf, run->len += (size_t)n)) &&
-		    run->len < sizeof(head_buf))
+		n = read(run->stdout_fd, script_head + run->len, sizeof(script_head) - run->len < 4096 ?
+		         sizeof(script_head) - run->len : 4096);	/* the body is the kernel's */
+		if (n > 0 && !(end = head_end(script_head, run->len += (size_t)n)) &&
+		    run->len < sizeof(script_head))
 			return;
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
@@ -1523,13 +1523,13 @@ on_output(struct request *r, struct run *run)
 		if (run->mode == PARSED)
 			parsed_head(r, run, end);
 		else	/* HEAD_ONLY: its head as written; with none, ours ended */
-			(void)(end ? http_send(r, head_buf, end, false) :
+			(void)(end ? http_send(r, script_head, end, false) :
 			             http_send(r, "\r\n", 2, false));
 		return;
 	}
-	if (n == 0 && run->out >= 0) {
-		close(run->out);
-		run->out = -1;
+	if (n == 0 && run->stdout_fd >= 0) {
+		close(run->stdout_fd);
+		run->stdout_fd = -1;
 	}
 }
 
@@ -1551,7 +1551,7 @@ on_end(struct request *r, struct run *run)
 		;
 	close(run->pidfd);
 	run->pidfd = -1;
-	if (run->phase == 0 && (run->out >= 0 || run->err >= 0)) {
+	if (run->phase == 0 && (run->stdout_fd >= 0 || run->err >= 0)) {
 		long long soon = http_now_ms() + KILL_GRACE_MS;
 		if (!run->stop || run->stop > soon)
 			run->stop = soon;
@@ -1574,7 +1574,7 @@ on_stop(struct request *r, const struct server *sv, struct run *run)
 
 	/* ended by itself, its body still on its way to the client: not yet */
 	if (run->phase == 0 && run->pidfd < 0 && run->relay &&
-	    ioctl(run->out, FIONREAD, &queued) == 0 && queued > 0 &&
+	    ioctl(run->stdout_fd, FIONREAD, &queued) == 0 && queued > 0 &&
 	    (!r->deadline || http_now_ms() < r->deadline)) {
 		run->stop = http_now_ms() + KILL_GRACE_MS;
 		return;
@@ -1597,12 +1597,12 @@ static void
 supervise(struct request *r, const struct server *sv, const struct cgi *c,
           struct run *run)
 {
-	while (run->out >= 0 || run->err >= 0 || run->pidfd >= 0) {
+	while (run->stdout_fd >= 0 || run->err >= 0 || run->pidfd >= 0) {
 		struct pollfd p[3];
 		int n = 0, io = -1, ie = -1, ix = -1, k;
 
-		if (run->out >= 0)
-			p[io = n++] = (struct pollfd){ .fd = run->out, .events = POLLIN };
+		if (run->stdout_fd >= 0)
+			p[io = n++] = (struct pollfd){ .fd = run->stdout_fd, .events = POLLIN };
 		if (run->err >= 0)
 			p[ie = n++] = (struct pollfd){ .fd = run->err, .events = POLLIN };
 		if (run->pidfd >= 0)
@@ -1615,7 +1615,7 @@ supervise(struct request *r, const struct server *sv, const struct cgi *c,
 			on_end(r, run);
 		if (ie >= 0 && p[ie].revents && run->err >= 0)
 			on_stderr(r, sv, c, run);
-		if (io >= 0 && p[io].revents && run->out >= 0)
+		if (io >= 0 && p[io].revents && run->stdout_fd >= 0)
 			on_output(r, run);
 	}
 }
@@ -1651,7 +1651,7 @@ on_alarm(int sig)
 /* Run the script in a child of ours and supervise it to its end, in every
  * mode. The checks, the body, argv and the environment are done
  * (cgi_prepare). Returns S_NONE when the request is answered (r->status
- * what went out) or another path is to be served (r->redirect), else an
+ * what went out) or another path is to be served (r->local_location), else an
  * error not yet sent. */
 enum status
 cgi_run(struct request *r, const struct server *sv, struct cgi *c)
@@ -1662,7 +1662,7 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	long long started = http_now_ms(), sent;
 	enum status s;
 
-	run = (struct run){ .pidfd = -1, .out = -1, .err = -1, .stop = r->deadline,
+	run = (struct run){ .pidfd = -1, .stdout_fd = -1, .err = -1, .stop = r->deadline,
 	                    .mode = DIRECT };
 	if (c->nph)
 		run.mode = NPH;
@@ -1672,9 +1672,9 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 		run.mode = HEAD_ONLY;
 	if (run.mode == DIRECT || run.mode == HEAD_ONLY) {
 		/* an open head: the script writes the rest of it */
-		http_head_begin(&r->out, r, S_OK, "Script output follows");
-		http_head_add(&r->out, "Connection: close\r\n");
-		if (!r->http09 && http_send(r, r->out.buf, r->out.len, false) < 0) {
+		http_head_begin(&r->resp, r, S_OK, "Script output follows");
+		http_head_add(&r->resp, "Connection: close\r\n");
+		if (!r->http09 && http_send(r, r->resp.buf, r->resp.len, false) < 0) {
 			r->status = 0;
 			return http_gone(r);
 		}

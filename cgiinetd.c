@@ -728,7 +728,7 @@ run_script(struct request *r, const struct server *sv)
  * starts over with it, as a GET (a HEAD stays a HEAD), a bounded number of
  * times. */
 static enum status
-redirect(struct request *r, int hops)
+follow_local_redirect(struct request *r, int hops)
 {
 	if (hops == LOCAL_REDIRECTS_MAX)
 		return http_fail(r, S_INTERNAL_ERROR,
@@ -741,8 +741,8 @@ redirect(struct request *r, int hops)
 	r->chunked = r->expect_continue = false;
 	r->redirected = true;
 	r->query = NULL;
-	strcpy(r->redirected_to, r->redirect);
-	r->redirect[0] = '\0';
+	strcpy(r->redirected_to, r->local_location);
+	r->local_location[0] = '\0';
 	r->target = r->redirected_to;
 	return S_NONE;
 }
@@ -765,7 +765,9 @@ route(struct request *r, const struct server *sv)
 			s = http_fail(r, S_NOT_IMPLEMENTED, "Can only POST to CGI scripts");
 		else
 			s = file_serve(r, sv);
-		if (s || !r->redirect[0] || (s = redirect(r, hops)))
+		if (s || !r->local_location[0])
+			return s;
+		if ((s = follow_local_redirect(r, hops)))
 			return s;
 	}
 }

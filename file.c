@@ -484,7 +484,7 @@ byte_range(const struct request *r, const struct rep *p, off_t *first, off_t *la
 static enum status
 send_not_modified(struct request *r, const struct rep *p)
 {
-	struct head *h = &r->out;
+	struct resp_head *h = &r->resp;
 
 	http_head_begin(h, r, S_NOT_MODIFIED, NULL);
 	http_head_add(h, "ETag: %s\r\n%sConnection: close\r\n", p->etag,
@@ -495,7 +495,7 @@ send_not_modified(struct request *r, const struct rep *p)
 
 /* The head of a 200 or 206 for a file. */
 static void
-file_head(struct head *h, struct request *r, const struct rep *p, const char *type,
+file_head(struct resp_head *h, struct request *r, const struct rep *p, const char *type,
           enum status range, off_t first, off_t last)
 {
 	char len[24];
@@ -538,7 +538,7 @@ send_file(struct request *r, const struct server *sv, int fd,
 	struct rep p = { .fd = fd, .st = *st };
 	off_t first = 0, last = st->st_size - 1, len;
 	enum status range, s;
-	struct head *h = &r->out;
+	struct resp_head *h = &r->resp;
 
 	pick_gzip(r, sv, name, &p);
 	etag(p.etag, &p.st);
@@ -574,7 +574,7 @@ static enum status
 redirect_slash(struct request *r)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct head *h = &r->out;
+	struct resp_head *h = &r->resp;
 
 	http_head_begin(h, r, S_MOVED_PERMANENTLY, NULL);
 	http_head_add(h, "Location: ");
@@ -949,7 +949,7 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 {
 	struct listing l = { .names = NULL };
 	struct page p = { .r = r, .buf = malloc(LISTING_BUF) };
-	struct head *h = &r->out;
+	struct resp_head *h = &r->resp;
 	enum status s;
 	off_t total;
 

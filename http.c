@@ -1262,7 +1262,7 @@ http_date(time_t t, char out[30])
 
 /* Append the strings, up to a NULL (http_head_cat adds it). */
 void
-http_head_catv(struct head *h, ...)
+http_head_catv(struct resp_head *h, ...)
 {
 	const char *s;
 	va_list ap;
@@ -1282,7 +1282,7 @@ http_head_catv(struct head *h, ...)
 }
 
 void
-http_head_add(struct head *h, const char *fmt, ...)
+http_head_add(struct resp_head *h, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -1297,7 +1297,7 @@ http_head_add(struct head *h, const char *fmt, ...)
 }
 
 void
-http_head_begin(struct head *h, struct request *r, int status,
+http_head_begin(struct resp_head *h, struct request *r, int status,
                 const char *reason)
 {
 	char date[30], code[24];
@@ -1313,7 +1313,7 @@ http_head_begin(struct head *h, struct request *r, int status,
 
 /* Finish and send the head; HTTP/0.9 gets none. */
 int
-http_head_send(struct request *r, struct head *h, bool body_follows)
+http_head_send(struct request *r, struct resp_head *h, bool body_follows)
 {
 	http_head_cat(h, "\r\n");
 	if (h->overflow)
@@ -1349,7 +1349,7 @@ http_send_error(struct request *r, enum status s)
 {
 	char msg[MSG_MAX * 6 + 8], body[MSG_MAX * 6 + 1024];
 	const char *text;
-	struct head *h = &r->out;
+	struct resp_head *h = &r->resp;
 	int blen;
 	bool with_body = r->method != M_HEAD;
 

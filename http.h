@@ -41,7 +41,7 @@ enum {
  * sent, its message in r->msg (return http_fail(r, S_..., "...")). Two
  * outcomes are flags beside it: the client went away (r->gone: nothing
  * more is sent, http_gone), and a -P script asked for another path
- * (r->redirect set: routing starts over). */
+ * (r->local_location set: routing starts over). */
 enum status {
 	S_NONE = 0,
 	S_CONTINUE = 100,
@@ -150,7 +150,7 @@ struct field {
 };
 
 /* A response head being built (len first: a short head touches one page). */
-struct head {
+struct resp_head {
 	size_t len;
 	bool overflow;
 	char buf[OUT_HEAD_MAX];
@@ -200,11 +200,11 @@ struct request {
 	char msg[MSG_MAX];		/* error page message, "" for the default */
 
 	struct field fields[HDR_FIELDS_MAX];
-	struct head out;		/* the response head being built */
+	struct resp_head resp;		/* the response head being built */
 	char head[HEAD_MAX + 1];
 	char line[REQ_LINE_MAX + 1];	/* the request line, for the log */
 	char path[REQ_LINE_MAX + 2];	/* decoded and collapsed, starts with '/' */
-	char redirect[REQ_LINE_MAX + 1];	/* a -P script's local Location, "": none */
+	char local_location[REQ_LINE_MAX + 1];	/* a -P script's local Location, "": none */
 	char redirected_to[REQ_LINE_MAX + 1];	/* the one being served: the target */
 };
 
@@ -222,13 +222,13 @@ bool http_parse_length(const char *v, off_t *len);
 size_t http_token_len(const char *s);
 bool http_is_token(const char *s);
 void http_send_error(struct request *r, enum status s);
-void http_head_begin(struct head *h, struct request *r, int status,
+void http_head_begin(struct resp_head *h, struct request *r, int status,
                      const char *reason);
-void http_head_catv(struct head *h, ...);
+void http_head_catv(struct resp_head *h, ...);
 #define http_head_cat(h, ...) http_head_catv(h, __VA_ARGS__, (const char *)NULL)
-void http_head_add(struct head *h, const char *fmt, ...)
+void http_head_add(struct resp_head *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int http_head_send(struct request *r, struct head *h, bool body_follows);
+int http_head_send(struct request *r, struct resp_head *h, bool body_follows);
 int http_write_all(int fd, const void *buf, size_t len);
 off_t http_sendfile(const struct request *r, int fd, off_t off, off_t len);
 int http_openat2(const struct server *sv, int dirfd, const char *path, int flags,

@@ -62,14 +62,14 @@ chunked(struct request *r, const struct server *sv)
 }
 
 static void
-script_head(const uint8_t *data, size_t size)
+fuzz_script_head(const uint8_t *data, size_t size)
 {
 	static struct reply rp;
-	size_t n = size < sizeof(head_buf) ? size : sizeof(head_buf), end;
+	size_t n = size < sizeof(script_head) ? size : sizeof(script_head), end;
 
-	memcpy(head_buf, data, n);
-	if ((end = head_end(head_buf, n)))
-		(void)parse_reply(head_buf, end, &rp);
+	memcpy(script_head, data, n);
+	if ((end = head_end(script_head, n)))
+		(void)parse_reply(script_head, end, &rp);
 }
 
 int
@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (in < 0)
 		in = memfd_create("fuzz-input", 0);
-	script_head(data, size);
+	fuzz_script_head(data, size);
 	if (ftruncate(in, 0) < 0 || pwrite(in, data, size, 0) != (ssize_t)size ||
 	    lseek(in, 0, SEEK_SET) < 0 || dup2(in, 0) < 0)
 		return 0;
