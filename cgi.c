@@ -1070,8 +1070,12 @@ reply_field(char *line, struct reply *rp)
 	if (!strcasecmp(line, "Transfer-Encoding"))
 		return true;	/* the body is ours to frame: by the close */
 	if (!strcasecmp(line, "Content-Length")) {
+		char digits[24];
 		off_t n;
-		if (!http_parse_length(v, &n) || (rp->length && strcmp(rp->length, v)))
+		if (!http_parse_length(v, &n))
+			return false;
+		strcpy(f.value, http_decimal(digits, (unsigned long long)n));	/* no 0s */
+		if (rp->length && strcmp(rp->length, v))
 			return false;
 		if (rp->length)
 			return true;	/* the same again: once is enough */
@@ -1494,6 +1498,16 @@ parsed_head(struct request *r, struct run *run, size_t end)
 	fail(r, run, s);
 }
 
+/* fd 1 full (a pipe: SPLICE_F_NONBLOCK is for both ends): wait for room,
+ * as a socket's send waits, for --timeout at most. */
+static bool
+client_room(const struct request *r)
+{
+	struct pollfd p = { .fd = 1, .events = POLLOUT };
+
+	return http_wait(&p, 1, http_after(r->timeout * 1000LL)) > 0;
+}
+
 /* The script's output, in the pipe modes: its head gathered, then its body
  * spliced to the client (in the kernel: no copy here) or dropped. */
 static void
@@ -1507,6 +1521,8 @@ on_output(struct request *r, struct run *run)
 		           SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (n > 0)
 			r->body_sent += n;
+		else if (n < 0 && errno == EAGAIN && client_room(r))
+			;	/* fd 1 a full pipe: it has room again */
 		else if (n < 0 && errno != EINTR)
 			end_soon(run);	/* the client is gone, or took nothing for --timeout */
 	} else if (run->head_done) {

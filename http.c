@@ -577,7 +577,7 @@ proxy_v1(struct request *r, long long deadline)
 		nl = memchr(line + n, '\n', (size_t)k);
 		take = nl ? (size_t)(nl - (line + n)) + 1 : (size_t)k;
 		if ((s = keep(kind, line + n, take, (size_t)k, deadline)))
-			return s;
+			return s == S_INTERNAL_ERROR ? s : http_gone(r);
 		n += take;
 		if (!nl && n == sizeof(line) - 1)
 			return S_BAD_REQUEST;

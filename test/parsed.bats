@@ -154,3 +154,23 @@ reply() {
 	[ "$status" -eq 3 ]	# 124 if it had waited for the deadline
 	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 502'
 }
+
+@test "-P: a script's Content-Length of many zeros goes out as its number; 3 and 03 are one value" {
+	local root
+	root=$(scratch_root)
+	printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\nContent-Length: 0000000000000000000000000003\\r\\nContent-Length: 03\\r\\n\\r\\nabc"\n' \
+		>"$root/cgi-bin/zeros.sh"
+	chmod 755 "$root/cgi-bin/zeros.sh"
+	printf 'GET /cgi-bin/zeros.sh HTTP/1.0\r\n\r\n' | cgiinetd -P -l none -d "$root" | tr -d '\r' >"$BATS_TEST_TMPDIR/out"
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -qx 'HTTP/1.0 200 OK'
+	[ "$(grep -c '^Content-Length: ' "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+	grep -qx 'Content-Length: 3' "$BATS_TEST_TMPDIR/out"
+	[ "$(tail -c 3 "$BATS_TEST_TMPDIR/out")" = abc ]
+}
+
+@test "-P through a pipe to a reader that waits: the whole body, not cut at the pipe's size" {
+	printf 'GET /cgi-bin/ignore.sh?3000000 HTTP/1.0\r\n\r\n' |
+		cgiinetd -P -l none -d "$WWW" | (sleep 1; cat) >"$BATS_TEST_TMPDIR/out"
+	[ "$(sed '1,/^\r$/d' "$BATS_TEST_TMPDIR/out" | wc -c)" -eq 3000000 ]
+	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 200 OK'
+}
