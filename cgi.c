@@ -1498,8 +1498,8 @@ parsed_head(struct request *r, struct run *run, size_t end)
 	fail(r, run, s);
 }
 
-/* fd 1 full (a pipe: SPLICE_F_NONBLOCK is for both ends): wait for room,
- * as a socket's send waits, for --timeout at most. */
+/* fd 1 a full pipe (SPLICE_F_NONBLOCK is for both of a splice's pipes):
+ * wait for room, as a socket's send waits, for --timeout at most. */
 static bool
 client_room(const struct request *r)
 {
@@ -1521,8 +1521,9 @@ on_output(struct request *r, struct run *run)
 		           SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (n > 0)
 			r->body_sent += n;
-		else if (n < 0 && errno == EAGAIN && client_room(r))
-			;	/* fd 1 a full pipe: it has room again */
+		else if (n < 0 && errno == EAGAIN && !r->out_sock && client_room(r))
+			;	/* fd 1 a full pipe: it has room again (a socket
+			 * waited its SO_SNDTIMEO already: the client is gone) */
 		else if (n < 0 && errno != EINTR)
 			end_soon(run);	/* the client is gone, or took nothing for --timeout */
 	} else if (run->head_done) {

@@ -269,3 +269,25 @@ url() {
 	grep -qi '^Content-Encoding: gzip' "$BATS_TEST_TMPDIR/head"
 	cmp "$WWW/gz/page.html" "$BATS_TEST_TMPDIR/page"
 }
+
+# -P's relay to a client that reads nothing ends: the socket's --timeout
+# (SO_SNDTIMEO) on each blocked splice, then the script's grace. Measured:
+# 13 s at -t 3 (a splice that moved a little, then one that moved none);
+# the bound here is that it ends, well inside --cgi-timeout's absence.
+@test "socket: -P, a client that stops reading is given up (13 s at -t 3), the script ended" {
+	once_only
+	serve -l none -P -t 3 -d "$WWW"
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	printf 'GET /cgi-bin/ignore.sh?500000000 HTTP/1.0\r\n\r\n' >&5
+	local i=0
+	sleep 1
+	[ -n "$(pgrep -P "$SERVER_PID")" ]	# relaying, blocked on the full socket
+	while [ -n "$(pgrep -P "$SERVER_PID")" ] && [ $i -lt 250 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	# checked while the connection is still open: closing it would end it
+	[ -z "$(pgrep -P "$SERVER_PID")" ]
+	gone 'ignore.sh' 20
+	exec 5<&-
+}
