@@ -97,7 +97,7 @@ ext_script_len(const struct server *sv, const char *path)
 
 		if (cgi_ext_of(sv, p + 1, n)) {
 			snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
-			fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY);
+			fd = open_root(sv, prefix, O_PATH | O_DIRECTORY);
 			if (fd < 0)
 				return end;
 			close(fd);
@@ -134,7 +134,7 @@ cgi_index(const struct server *sv, struct request *r)
 
 		snprintf(path, sizeof(path), "%s%s%s", r->path, ext ? "index" : "",
 		         name);
-		if ((fd = http_open_beneath(sv, path, O_PATH)) < 0)
+		if ((fd = open_root(sv, path, O_PATH)) < 0)
 			continue;
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
@@ -161,7 +161,7 @@ locate_alias(struct request *r, const struct server *sv, struct cgi *c,
 	snprintf(c->name, sizeof(c->name), "%s", base);
 	c->path_info = r->path + a->len;
 	c->prog = &a->prog;
-	c->dirfd = http_open_beneath(sv, "/", O_PATH | O_DIRECTORY);
+	c->dirfd = open_root(sv, "/", O_PATH | O_DIRECTORY);
 	return c->dirfd < 0 ? S_INTERNAL_ERROR : S_NONE;
 }
 
@@ -193,8 +193,8 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 		return http_fail(r, S_NOT_FOUND,
 		                 "No such CGI script ('%.200s')", c->script_name);
 	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(slash - r->path), r->path);
-	if ((c->cgifd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0 ||
-	    (c->dirfd = http_open_beneath(sv, c->rel, O_PATH | O_DIRECTORY)) < 0) {
+	if ((c->cgifd = open_root(sv, c->rel, O_PATH | O_DIRECTORY)) < 0 ||
+	    (c->dirfd = open_root(sv, c->rel, O_PATH | O_DIRECTORY)) < 0) {
 		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
 		                 "No such CGI script ('%.200s')", c->script_name);
 	}
@@ -220,13 +220,13 @@ locate(struct request *r, const struct server *sv, struct cgi *c)
 		return locate_ext(r, sv, c, ext_script_len(sv, r->path));
 
 	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)cgilen, r->path);
-	if ((c->cgifd = http_open_beneath(sv, c->script_name, O_PATH | O_DIRECTORY)) < 0) {
+	if ((c->cgifd = open_root(sv, c->script_name, O_PATH | O_DIRECTORY)) < 0) {
 		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
 		                 "No such CGI script ('%.200s')", r->path);
 	}
 	while (p[n = strcspn(p, "/")] == '/') {
 		snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
-		if ((fd = http_open_at(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY)) < 0)
+		if ((fd = open_beneath(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY, 0)) < 0)
 			break;
 		close(fd);
 		p += n + 1;
@@ -241,7 +241,7 @@ locate(struct request *r, const struct server *sv, struct cgi *c)
 		return http_fail(r, S_NOT_FOUND,
 		                 "No such CGI script ('%.200s')", c->script_name);
 	c->rel[p - start] = '\0';	/* for a moment, the script's directory */
-	c->dirfd = http_open_at(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY);
+	c->dirfd = open_beneath(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY, 0);
 	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
 	return c->dirfd < 0 ? S_INTERNAL_ERROR : S_NONE;
 }
@@ -360,10 +360,10 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 
 	/* opened once: to read, or, for an execute-only file, only to look at */
 	if (c->name[0] &&
-	    (fd = http_open_at(sv, c->cgifd, c->rel, O_RDONLY | O_NONBLOCK)) < 0 &&
+	    (fd = open_beneath(sv, c->cgifd, c->rel, O_RDONLY | O_NONBLOCK, 0)) < 0 &&
 	    errno == EACCES) {
 		readable = false;
-		fd = http_open_at(sv, c->cgifd, c->rel, O_PATH);
+		fd = open_beneath(sv, c->cgifd, c->rel, O_PATH, 0);
 	}
 	if (fd < 0 && c->name[0]) {
 		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
@@ -728,12 +728,12 @@ rd_fill(struct reader *rd)
 		if (rd->sock)
 			n = recv(0, rd->buf, sizeof(rd->buf), MSG_DONTWAIT);
 		if (n < 0 && (!rd->sock || errno == EAGAIN)) {
-			long long until = http_after(rd->timeout * 1000LL);
+			long long until = deadline_in(rd->timeout * 1000LL);
 			int k;
 
 			if (rd->deadline && rd->deadline < until)
 				until = rd->deadline;
-			if ((k = http_wait(&p, 1, until)) == 0)
+			if ((k = poll_until(&p, 1, until)) == 0)
 				return S_REQUEST_TIMEOUT;
 			if (k > 0)
 				n = read(0, rd->buf, sizeof(rd->buf));
@@ -783,7 +783,7 @@ struct spool {
 static enum status
 spool_flush(struct spool *sp)
 {
-	ssize_t n = sp->len ? http_write_all(sp->fd, sp->buf, sp->len) : 0;
+	ssize_t n = sp->len ? write_all(sp->fd, sp->buf, sp->len) : 0;
 
 	sp->len = 0;
 	return n < 0 ? S_INTERNAL_ERROR : S_NONE;
@@ -801,7 +801,7 @@ rd_copy(struct reader *rd, off_t n, struct spool *sp)
 		k = rd->len - rd->pos < (size_t)n ? rd->len - rd->pos : (size_t)n;
 		if (k >= sizeof(sp->buf)) {	/* perf: a big slice, not copied */
 			if ((s = spool_flush(sp)) ||
-			    http_write_all(sp->fd, rd->buf + rd->pos, k) < 0)
+			    write_all(sp->fd, rd->buf + rd->pos, k) < 0)
 				return s ? s : S_INTERNAL_ERROR;
 			rd->pos += k;
 			n -= (off_t)k;
@@ -990,7 +990,7 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 
 	cgi_init(c);
 	if (sv->cgi_timeout && !r->deadline)	/* one budget: body, script, redirects */
-		r->deadline = http_now_ms() + sv->cgi_timeout * 1000LL;
+		r->deadline = deadline_in(sv->cgi_timeout * 1000LL);
 	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
 	    (s = read_body(r, sv, c)) || (s = make_argv(r, c)) ||
 	    (s = make_interp_argv(c)) || (s = make_env(r, sv, c)))
@@ -1074,7 +1074,7 @@ reply_field(char *line, struct reply *rp)
 		off_t n;
 		if (!http_parse_length(v, &n))
 			return false;
-		strcpy(f.value, http_decimal(digits, (unsigned long long)n));	/* no 0s */
+		strcpy(f.value, decimal(digits, (unsigned long long)n));	/* no 0s */
 		if (rp->length && strcmp(rp->length, v))
 			return false;
 		if (rp->length)
@@ -1201,7 +1201,7 @@ static char script_head[HEAD_MAX];
 static unsigned
 alarm_left(const struct request *r)
 {
-	long long left = r->deadline - http_now_ms();
+	long long left = r->deadline - now_ms();
 
 	if (!r->deadline)
 		return 0;
@@ -1379,13 +1379,13 @@ step(struct request *r, const struct server *sv, struct run *run)
 		run->next = 0;
 		return;
 	}
-	if (run->phase == 0 && run->pidfd >= 0 && r->deadline && http_now_ms() >= r->deadline)
+	if (run->phase == 0 && run->pidfd >= 0 && r->deadline && now_ms() >= r->deadline)
 		run->timed_out = true;
 	if (run->pidfd >= 0)		/* its group, while its id is still its own */
 		kill(-run->pid, sig);
 	signal_orphans(sv, sig);
 	run->phase++;
-	run->next = http_now_ms() + KILL_GRACE_MS;
+	run->next = deadline_in(KILL_GRACE_MS);
 }
 
 /* One line of the script's stderr to the log, marked with the client and
@@ -1448,7 +1448,7 @@ on_stderr(const struct request *r, const struct server *sv, const struct cgi *c,
 static void
 end_soon(struct run *run)
 {
-	long long soon = http_now_ms() + KILL_GRACE_MS;
+	long long soon = deadline_in(KILL_GRACE_MS);
 
 	if (run->stdout_fd >= 0)
 		close(run->stdout_fd);
@@ -1505,7 +1505,7 @@ client_room(const struct request *r)
 {
 	struct pollfd p = { .fd = 1, .events = POLLOUT };
 
-	return http_wait(&p, 1, http_after(r->timeout * 1000LL)) > 0;
+	return poll_until(&p, 1, deadline_in(r->timeout * 1000LL)) > 0;
 }
 
 /* The script's output, in the pipe modes: its head gathered, then its body
@@ -1569,7 +1569,7 @@ on_end(struct request *r, struct run *run)
 	close(run->pidfd);
 	run->pidfd = -1;
 	if (run->phase == 0 && (run->stdout_fd >= 0 || run->err >= 0)) {
-		long long soon = http_now_ms() + KILL_GRACE_MS;
+		long long soon = deadline_in(KILL_GRACE_MS);
 		if (!run->stop || run->stop > soon)
 			run->stop = soon;
 	}
@@ -1592,8 +1592,8 @@ on_stop(struct request *r, const struct server *sv, struct run *run)
 	/* ended by itself, its body still on its way to the client: not yet */
 	if (run->phase == 0 && run->pidfd < 0 && run->relay &&
 	    ioctl(run->stdout_fd, FIONREAD, &queued) == 0 && queued > 0 &&
-	    (!r->deadline || http_now_ms() < r->deadline)) {
-		run->stop = http_now_ms() + KILL_GRACE_MS;
+	    (!r->deadline || now_ms() < r->deadline)) {
+		run->stop = deadline_in(KILL_GRACE_MS);
 		return;
 	}
 	if (run->phase == 0 && !run->head_done && run->mode >= HEAD_ONLY) {
@@ -1624,7 +1624,7 @@ supervise(struct request *r, const struct server *sv, const struct cgi *c,
 			p[ie = n++] = (struct pollfd){ .fd = run->err, .events = POLLIN };
 		if (run->pidfd >= 0)
 			p[ix = n++] = (struct pollfd){ .fd = run->pidfd, .events = POLLIN };
-		if ((k = http_wait(p, (nfds_t)n, wake_at(run))) == 0)
+		if ((k = poll_until(p, (nfds_t)n, wake_at(run))) == 0)
 			on_stop(r, sv, run);
 		if (k <= 0)
 			continue;
@@ -1644,7 +1644,7 @@ supervise(struct request *r, const struct server *sv, const struct cgi *c,
 static void
 end_orphans(const struct server *sv)
 {
-	long long until = http_now_ms() + KILL_GRACE_MS;
+	long long until = deadline_in(KILL_GRACE_MS);
 	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
 
 	for (;;) {
@@ -1652,7 +1652,7 @@ end_orphans(const struct server *sv)
 
 		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
 			;
-		if (pid < 0 || http_now_ms() >= until)
+		if (pid < 0 || now_ms() >= until)
 			return;		/* none left (ECHILD), or given up on */
 		if (!signal_orphans(sv, SIGKILL))
 			nanosleep(&tick, NULL);	/* being orphaned: a moment */
@@ -1676,7 +1676,7 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	static struct run run;
 	struct sigaction alarm_action = { .sa_handler = on_alarm };
 	struct timeval idle = { .tv_sec = sv->timeout };
-	long long started = http_now_ms(), sent;
+	long long started = now_ms(), sent;
 	enum status s;
 
 	run = (struct run){ .pidfd = -1, .stdout_fd = -1, .err = -1, .stop = r->deadline,
@@ -1718,7 +1718,7 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	if (run.dropped)
 		log_error(sv, "%s %s: stderr: %zu more bytes not logged", r->peer_addr,
 		          c->script_name, run.dropped);
-	r->script_ms = http_now_ms() - started;
+	r->script_ms = now_ms() - started;
 	r->script_timed_out = run.timed_out;
 	if (run.mode <= NPH && sent >= 0 && http_bytes_out(r) >= sent)
 		r->body_sent = (off_t)(http_bytes_out(r) - sent);

@@ -376,7 +376,7 @@ env_address(const char *name, const char *pname, char *addr, size_t alen,
 	} else {
 		return false;
 	}
-	return http_sockaddr_text(&ss, addr, alen, port, plen);
+	return sockaddr_text(&ss, addr, alen, port, plen);
 }
 
 /* The first launcher variable pair that holds a valid address and port. */
@@ -425,7 +425,7 @@ find_addresses(struct request *r)
 	bool on_socket = true;
 
 	if (getpeername(0, (struct sockaddr *)&ss, &len) < 0 ||
-	    !http_sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
+	    !sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
 	                   sizeof(r->peer_port))) {
 		address_from_env(peer_env, 4, r->peer_addr, sizeof(r->peer_addr),
 		                 r->peer_port, sizeof(r->peer_port));
@@ -434,7 +434,7 @@ find_addresses(struct request *r)
 	len = sizeof(ss);
 	if ((on_socket && stunnel_peer(r)) ||
 	    getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
-	    !http_sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
+	    !sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
 	                   sizeof(r->local_port)))
 		address_from_env(local_env, 2, r->local_addr, sizeof(r->local_addr),
 		                 r->local_port, sizeof(r->local_port));
@@ -451,7 +451,7 @@ log_line(const struct server *sv, int priority, const char *line, size_t len)
 		break;
 	case LOG_TO_FILE:
 	case LOG_TO_STDERR:	/* one write per line: many processes share it */
-		(void)http_write_all(sv->log == LOG_TO_FILE ? sv->logfd : 2, line, len + 1);
+		(void)write_all(sv->log == LOG_TO_FILE ? sv->logfd : 2, line, len + 1);
 		break;
 	case LOG_TO_NONE:
 		break;
@@ -750,7 +750,7 @@ follow_local_redirect(struct request *r, int hops)
 static enum status
 route(struct request *r, const struct server *sv)
 {
-	long long deadline = http_now_ms() + sv->timeout * 1000LL;
+	long long deadline = deadline_in(sv->timeout * 1000LL);
 	enum status s;
 
 	if ((sv->proxy_protocol && (s = http_read_proxy(r, deadline))) ||
@@ -791,7 +791,7 @@ main(int argc, char *argv[])
 	enum status s;
 
 	setup_fds(&r);
-	r.now = http_time();
+	r.now = wall_time();
 	r.content_length = -1;
 	r.script_exit = -1;
 	parse_options(&r, &sv, argc, argv);

@@ -104,14 +104,14 @@ under_cgi_dir(const struct server *sv, const char *path)
 		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
 		if (ncgi == 0)	/* the CGI directories, looked up when first needed */
 			for (size_t i = 0; i < sv->ncgi_dirs; i++)
-				if ((fd = http_open_beneath(sv, sv->cgi_dirs[i], O_PATH)) >= 0) {
+				if ((fd = open_root(sv, sv->cgi_dirs[i], O_PATH)) >= 0) {
 					if (fstat(fd, &cgi[ncgi]) == 0)
 						ncgi++;
 					close(fd);
 				}
 		if (ncgi == 0)
 			return false;
-		if ((fd = http_open_beneath(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
+		if ((fd = open_root(sv, prefix, O_PATH | O_DIRECTORY)) < 0)
 			return false;
 		if (fstat(fd, &st) < 0)
 			st.st_ino = 0;
@@ -178,7 +178,7 @@ open_through_symlinks(const struct server *sv, const char *path, int flags)
 	char real[PATH_MAX];
 	int fd;
 
-	if ((fd = http_open_beneath(sv, path, flags)) < 0)
+	if ((fd = open_root(sv, path, flags)) < 0)
 		return -1;
 	if (real_path(sv, fd, real, sizeof(real)) ?
 	    !is_hidden(sv, real) && !under_cgi_dir(sv, real) &&
@@ -193,7 +193,7 @@ open_through_symlinks(const struct server *sv, const char *path, int flags)
 static int
 open_in_checked(const struct server *sv, const char *path, int flags)
 {
-	int fd = http_openat2(sv, sv->rootfd, path, flags, RESOLVE_NO_SYMLINKS);
+	int fd = open_beneath(sv, sv->rootfd, path, flags, RESOLVE_NO_SYMLINKS);
 
 	if (fd >= 0 || errno != ELOOP)
 		return fd;
@@ -446,11 +446,12 @@ range_pos(const char **s, off_t *v)
 	return n > 0;
 }
 
-/* One byte range (RFC 9110 14.1.2, 14.2), as [*first, *last]: S_NONE to
- * send it; S_OK for the whole file (no Range, a HEAD, several ranges, one
- * not understood, an If-Range that no longer holds); 416 if it is beyond
- * the file. */
-static enum status
+/* What a Range asks of a file (RFC 9110 14.1.2, 14.2): the whole file
+ * (no Range, a HEAD, several ranges, one not understood, an If-Range that
+ * no longer holds), one part [*first, *last], or nothing it has (416). */
+enum range { RANGE_WHOLE, RANGE_PART, RANGE_UNSATISFIABLE };
+
+static enum range
 byte_range(const struct request *r, const struct rep *p, off_t *first, off_t *last)
 {
 	const char *range = http_field(r, "Range"), *ifr = http_field(r, "If-Range");
@@ -459,26 +460,26 @@ byte_range(const struct request *r, const struct rep *p, off_t *first, off_t *la
 
 	if (!range || r->method != M_GET || strncasecmp(range, "bytes=", 6) ||
 	    strchr(range, ',') || (ifr && strcmp(ifr, p->etag) && strcmp(ifr, p->modified)))
-		return S_OK;
+		return RANGE_WHOLE;
 	range += 6;
 	has_a = range_pos(&range, &a);
 	if (*range++ != '-')
-		return S_OK;
+		return RANGE_WHOLE;
 	has_b = range_pos(&range, &b);
 	if (*range || (!has_a && !has_b) || (has_a && has_b && b < a))
-		return S_OK;
+		return RANGE_WHOLE;
 	if (!has_a) {		/* the last b bytes */
 		if (b == 0 || size == 0)
-			return S_RANGE_NOT_SATISFIABLE;
+			return RANGE_UNSATISFIABLE;
 		*first = b < size ? size - b : 0;
 		*last = size - 1;
-		return S_NONE;
+		return RANGE_PART;
 	}
 	if (a >= size)
-		return S_RANGE_NOT_SATISFIABLE;
+		return RANGE_UNSATISFIABLE;
 	*first = a;
 	*last = has_b && b < size ? b : size - 1;
-	return S_NONE;
+	return RANGE_PART;
 }
 
 static enum status
@@ -496,16 +497,16 @@ send_not_modified(struct request *r, const struct rep *p)
 /* The head of a 200 or 206 for a file. */
 static void
 file_head(struct resp_head *h, struct request *r, const struct rep *p, const char *type,
-          enum status range, off_t first, off_t last)
+          enum range range, off_t first, off_t last)
 {
 	char len[24];
 
-	http_head_begin(h, r, range == S_NONE ? S_PARTIAL_CONTENT : S_OK, NULL);
+	http_head_begin(h, r, range == RANGE_PART ? S_PARTIAL_CONTENT : S_OK, NULL);
 	http_head_cat(h, "Content-Type: ", type, "\r\n",
 	              p->gzip ? "Content-Encoding: gzip\r\n" : "",
-	              "Content-Length: ", http_decimal(len, (unsigned long long)(last - first + 1)),
+	              "Content-Length: ", decimal(len, (unsigned long long)(last - first + 1)),
 	              "\r\n");
-	if (range == S_NONE)
+	if (range == RANGE_PART)
 		http_head_add(h, "Content-Range: bytes %lld-%lld/%lld\r\n", (long long)first,
 		              (long long)last, (long long)p->st.st_size);
 	http_head_cat(h, "Last-Modified: ", p->modified, "\r\nETag: ", p->etag,
@@ -521,11 +522,11 @@ etag(char out[64], const struct stat *st)
 	char *p = out;
 
 	*p++ = '"';
-	p = http_put_number(p, (unsigned long long)st->st_ino, 16, 1);
+	p = put_number(p, (unsigned long long)st->st_ino, 16, 1);
 	*p++ = '-';
-	p = http_put_number(p, (unsigned long long)st->st_size, 16, 1);
+	p = put_number(p, (unsigned long long)st->st_size, 16, 1);
 	*p++ = '-';
-	p = http_put_number(p, (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL +
+	p = put_number(p, (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL +
 	               (unsigned long long)st->st_mtim.tv_nsec, 16, 1);
 	memcpy(p, "\"", 2);
 }
@@ -537,7 +538,8 @@ send_file(struct request *r, const struct server *sv, int fd,
 {
 	struct rep p = { .fd = fd, .st = *st };
 	off_t first = 0, last = st->st_size - 1, len;
-	enum status range, s;
+	enum range range;
+	enum status s;
 	struct resp_head *h = &r->resp;
 
 	pick_gzip(r, sv, name, &p);
@@ -548,13 +550,15 @@ send_file(struct request *r, const struct server *sv, int fd,
 		s = S_PRECONDITION_FAILED;
 	} else if (not_modified(r, &p)) {
 		s = send_not_modified(r, &p);
-	} else if (range == S_RANGE_NOT_SATISFIABLE) {
+	} else if (range == RANGE_UNSATISFIABLE) {
 		snprintf(r->extra_header, sizeof(r->extra_header),
 		         "Content-Range: bytes */%lld\r\n", (long long)p.st.st_size);
 		s = S_RANGE_NOT_SATISFIABLE;
 	} else {
-		if (range == S_OK)
-			first = 0, last = p.st.st_size - 1;
+		if (range == RANGE_WHOLE) {
+			first = 0;
+			last = p.st.st_size - 1;
+		}
 		len = last - first + 1;
 		file_head(h, r, &p, mime_type(name), range, first, last);
 		if (http_head_send(r, h, r->method != M_HEAD && len > 0) == 0 &&
@@ -731,8 +735,8 @@ listing_add(struct listing *l, const char *name, bool dir, bool link)
 		d[i] = (char)(upper ? c | 32 : c);
 		cased = cased || upper;
 		q += quote_plain(c) ? 1 : 3;
-		h += http_html_len(c);
-		plain = plain && quote_plain(c) && http_html_plain(c);
+		h += html_len(c);
+		plain = plain && quote_plain(c) && html_plain(c);
 	}
 	if (cased) {
 		memcpy(d + pad, name, len);
@@ -756,7 +760,7 @@ entry_is_dir(const struct server *sv, const char *path, const char *name)
 	int fd;
 
 	snprintf(full, sizeof(full), "%s%s", path, name);
-	if ((fd = http_open_beneath(sv, full, O_PATH | O_DIRECTORY)) < 0)
+	if ((fd = open_root(sv, full, O_PATH | O_DIRECTORY)) < 0)
 		return false;
 	close(fd);
 	return true;
@@ -887,7 +891,7 @@ page_length(const char *path, const struct listing *l)
 	          sizeof(page_end) - 4 + l->length;
 
 	for (const char *s = path; *s; s++)
-		n += 2 * (off_t)http_html_len((unsigned char)*s);
+		n += 2 * (off_t)html_len((unsigned char)*s);
 	return n;
 }
 
@@ -899,9 +903,9 @@ page_send(struct page *p, const char *path, const struct listing *l)
 	char *d;
 
 	page_str(p, page_top, sizeof(page_top) - 1);
-	p->len = (size_t)(http_html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
+	p->len = (size_t)(html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
 	page_str(p, page_h1, sizeof(page_h1) - 1);
-	p->len = (size_t)(http_html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
+	p->len = (size_t)(html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
 	page_str(p, page_ul, sizeof(page_ul) - 1);
 	for (size_t i = 0; i < l->n && !p->failed; i++) {
 		const struct entry *e = &l->e[i];
@@ -914,7 +918,7 @@ page_send(struct page *p, const char *path, const struct listing *l)
 		d += e->dir ? 3 : 0;
 		memcpy(d, "\">", 2);
 		d += e->dir ? 0 : 2;
-		d = e->plain ? put_plain(d, name, e->len) : http_html_escape(d, name, e->len);
+		d = e->plain ? put_plain(d, name, e->len) : html_escape(d, name, e->len);
 		if (e->link || e->dir)
 			*d++ = e->link ? '@' : '/';
 		memcpy(d, "</a></li>\n", 10);

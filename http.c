@@ -131,7 +131,7 @@ http_gone(struct request *r)
 /* ---- I/O ---------------------------------------------------------------- */
 
 int
-http_write_all(int fd, const void *buf, size_t len)
+write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -150,13 +150,13 @@ http_write_all(int fd, const void *buf, size_t len)
 
 /* The one timed wait: poll until an event or the deadline (ms on the
  * monotonic clock, 0: none; an idle limit becomes a deadline at the call,
- * http_after). poll's count: 0 only once the deadline has passed, -1 an
+ * deadline_in). poll's count: 0 only once the deadline has passed, -1 an
  * error other than a signal's. */
 int
-http_wait(struct pollfd *p, nfds_t n, long long deadline)
+poll_until(struct pollfd *p, nfds_t n, long long deadline)
 {
 	for (;;) {
-		long long left = deadline ? deadline - http_now_ms() : -1;
+		long long left = deadline ? deadline - now_ms() : -1;
 		int k;
 
 		if (deadline && left <= 0)
@@ -169,9 +169,9 @@ http_wait(struct pollfd *p, nfds_t n, long long deadline)
 
 /* The deadline ms from now. */
 long long
-http_after(long long ms)
+deadline_in(long long ms)
 {
-	return http_now_ms() + ms;
+	return now_ms() + ms;
 }
 
 /* Wait until fd takes more: false after --timeout seconds of nothing. */
@@ -180,7 +180,7 @@ wait_writable(int fd, int timeout)
 {
 	struct pollfd p = { .fd = fd, .events = POLLOUT };
 
-	return http_wait(&p, 1, http_after(timeout * 1000LL)) > 0;
+	return poll_until(&p, 1, deadline_in(timeout * 1000LL)) > 0;
 }
 
 /* Everything for the client goes out here or through sendfile_all. Each
@@ -266,13 +266,13 @@ http_close(struct request *r)
 		return;
 	if (shutdown(r->out_sock ? 1 : 0, SHUT_WR) < 0)
 		return;
-	end = http_after(LINGER_MS);	/* the clock only when lingering */
+	end = deadline_in(LINGER_MS);	/* the clock only when lingering */
 	for (;;) {
-		long long idle = http_after(LINGER_IDLE_MS);
+		long long idle = deadline_in(LINGER_IDLE_MS);
 		struct pollfd p = { .fd = 0, .events = POLLIN };
 		ssize_t n;
 
-		if (http_wait(&p, 1, idle < end ? idle : end) <= 0)
+		if (poll_until(&p, 1, idle < end ? idle : end) <= 0)
 			return;
 		n = recv(0, sink, sizeof(sink), MSG_TRUNC | MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
@@ -300,7 +300,7 @@ clock_now(clockid_t clock)
 }
 
 long long
-http_now_ms(void)
+now_ms(void)
 {
 	struct timespec ts = clock_now(CLOCK_MONOTONIC);
 
@@ -308,7 +308,7 @@ http_now_ms(void)
 }
 
 time_t
-http_time(void)
+wall_time(void)
 {
 	return clock_now(CLOCK_REALTIME).tv_sec;
 }
@@ -318,7 +318,7 @@ static enum status
 wait_readable(int fd, long long deadline)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int n = http_wait(&p, 1, deadline);
+	int n = poll_until(&p, 1, deadline);
 
 	if (n < 0)
 		return S_INTERNAL_ERROR;
@@ -503,7 +503,7 @@ http_read_head(struct request *r, long long deadline)
 
 /* Address text as CGI wants it: IPv6 without brackets, v4-mapped as IPv4. */
 bool
-http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
+sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
                    char *port, size_t plen)
 {
 	if (ss->ss_family == AF_INET) {
@@ -538,7 +538,7 @@ set_end(int family, const void *addr, unsigned port, char *text, size_t tlen,
 		memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr, addr, 16);
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
 	}
-	http_sockaddr_text(&ss, text, tlen, ptext, plen);
+	sockaddr_text(&ss, text, tlen, ptext, plen);
 }
 
 static bool
@@ -897,8 +897,8 @@ static const char *
 reg_name_end(const char *s)
 {
 	while (*s && *s != ':') {
-		if (*s == '%' && http_hexval((unsigned char)s[1]) >= 0 &&
-		    http_hexval((unsigned char)s[2]) >= 0)
+		if (*s == '%' && hexval((unsigned char)s[1]) >= 0 &&
+		    hexval((unsigned char)s[2]) >= 0)
 			s += 3;
 		else if (is_host_char((unsigned char)*s))
 			s++;
@@ -1117,7 +1117,7 @@ http_parse_head(struct request *r)
 /* ---- the path ------------------------------------------------------------- */
 
 int
-http_hexval(unsigned char c)
+hexval(unsigned char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -1135,8 +1135,8 @@ http_percent_decode(char *dst, const char *src, bool slash_ok)
 		unsigned char c = (unsigned char)*src;
 
 		if (c == '%') {
-			int hi = http_hexval((unsigned char)src[1]), lo;
-			if (hi < 0 || (lo = http_hexval((unsigned char)src[2])) < 0)
+			int hi = hexval((unsigned char)src[1]), lo;
+			if (hi < 0 || (lo = hexval((unsigned char)src[2])) < 0)
 				return S_BAD_REQUEST;
 			c = (unsigned char)(hi * 16 + lo);
 			src += 2;
@@ -1209,7 +1209,7 @@ http_decode_path(struct request *r)
  * http_date and http_head_cat, a small file's user-space instructions went
  * from 42k to 19k, 3c2ba39). */
 char *
-http_put_number(char *p, unsigned long long v, unsigned base, int width)
+put_number(char *p, unsigned long long v, unsigned base, int width)
 {
 	char tmp[24], *t = tmp + sizeof(tmp);
 
@@ -1222,9 +1222,9 @@ http_put_number(char *p, unsigned long long v, unsigned base, int width)
 
 /* v in decimal, as a string in buf. */
 const char *
-http_decimal(char buf[24], unsigned long long v)
+decimal(char buf[24], unsigned long long v)
 {
-	*http_put_number(buf, v, 10, 1) = '\0';
+	*put_number(buf, v, 10, 1) = '\0';
 	return buf;
 }
 
@@ -1246,17 +1246,17 @@ http_date(time_t t, char out[30])
 	}
 	p = mempcpy(p, days + 3 * tm.tm_wday, 3);
 	p = mempcpy(p, ", ", 2);
-	p = http_put_number(p, (unsigned)tm.tm_mday, 10, 2);
+	p = put_number(p, (unsigned)tm.tm_mday, 10, 2);
 	*p++ = ' ';
 	p = mempcpy(p, months + 3 * tm.tm_mon, 3);
 	*p++ = ' ';
-	p = http_put_number(p, (unsigned)tm.tm_year + 1900, 10, 4);
+	p = put_number(p, (unsigned)tm.tm_year + 1900, 10, 4);
 	*p++ = ' ';
-	p = http_put_number(p, (unsigned)tm.tm_hour, 10, 2);
+	p = put_number(p, (unsigned)tm.tm_hour, 10, 2);
 	*p++ = ':';
-	p = http_put_number(p, (unsigned)tm.tm_min, 10, 2);
+	p = put_number(p, (unsigned)tm.tm_min, 10, 2);
 	*p++ = ':';
-	p = http_put_number(p, (unsigned)tm.tm_sec, 10, 2);
+	p = put_number(p, (unsigned)tm.tm_sec, 10, 2);
 	memcpy(p, " GMT", 5);
 }
 
@@ -1306,7 +1306,7 @@ http_head_begin(struct resp_head *h, struct request *r, int status,
 	h->overflow = false;
 	r->status = status;
 	http_date(r->now, date);
-	http_head_cat(h, "HTTP/1.0 ", http_decimal(code, (unsigned)status), " ",
+	http_head_cat(h, "HTTP/1.0 ", decimal(code, (unsigned)status), " ",
 	              reason ? reason : http_reason(status),
 	              "\r\nServer: cgiinetd/" VERSION "\r\nDate: ", date, "\r\n");
 }
@@ -1327,11 +1327,11 @@ http_head_send(struct request *r, struct resp_head *h, bool body_follows)
  * quote=False) of s's n bytes at d, a control byte '?', nothing raw. d has
  * room for 5 * n bytes; returns the end (no NUL). */
 char *
-http_html_escape(char *d, const char *s, size_t n)
+html_escape(char *d, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (http_html_plain(c))
+		if (html_plain(c))
 			*d++ = (char)c;
 		else if (c == '&')
 			d = mempcpy(d, "&amp;", 5);
@@ -1354,7 +1354,7 @@ http_send_error(struct request *r, enum status s)
 	bool with_body = r->method != M_HEAD;
 
 	text = r->msg[0] ? r->msg : http_reason((int)s);
-	*http_html_escape(msg, text, strnlen(text, (sizeof(msg) - 1) / 5)) = '\0';
+	*html_escape(msg, text, strnlen(text, (sizeof(msg) - 1) / 5)) = '\0';
 	blen = snprintf(body, sizeof(body),
 	                "<!DOCTYPE HTML>\n<html lang=\"en\">\n    <head>\n"
 	                "        <meta charset=\"utf-8\">\n"
@@ -1383,7 +1383,7 @@ http_send_error(struct request *r, enum status s)
  * with EAGAIN while a rename anywhere on the machine races it: tried again,
  * OPEN_TRIES times at most. */
 int
-http_openat2(const struct server *sv, int dirfd, const char *path, int flags,
+open_beneath(const struct server *sv, int dirfd, const char *path, int flags,
              uint64_t resolve)
 {
 	struct open_how how = {
@@ -1402,14 +1402,8 @@ http_openat2(const struct server *sv, int dirfd, const char *path, int flags,
 
 /* Open path (absolute in URL space) beneath the document root. */
 int
-http_open_beneath(const struct server *sv, const char *path, int flags)
+open_root(const struct server *sv, const char *path, int flags)
 {
-	return http_openat2(sv, sv->rootfd, path, flags, 0);
+	return open_beneath(sv, sv->rootfd, path, flags, 0);
 }
 
-/* Open path beneath the directory dirfd (a CGI directory, say). */
-int
-http_open_at(const struct server *sv, int dirfd, const char *path, int flags)
-{
-	return http_openat2(sv, dirfd, path, flags, 0);
-}

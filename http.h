@@ -75,16 +75,16 @@ http_is_ctl(unsigned char c)
 }
 
 /* html.escape(quote=False) leaves all but "&<>"; a control byte (ESC,
- * BEL: a file name may hold any) becomes '?' (http_html_escape). */
+ * BEL: a file name may hold any) becomes '?' (html_escape). */
 static inline bool
-http_html_plain(unsigned char c)
+html_plain(unsigned char c)
 {
 	return !http_is_ctl(c) && c != '&' && c != '<' && c != '>';
 }
 
 /* What c becomes there, in bytes. */
 static inline size_t
-http_html_len(unsigned char c)
+html_len(unsigned char c)
 {
 	if (c == '&')
 		return 5;
@@ -208,11 +208,10 @@ struct request {
 	char redirected_to[REQ_LINE_MAX + 1];	/* the one being served: the target */
 };
 
-struct sockaddr_storage;
+/* http.c, the wire: the request head, what goes to the client, the
+ * error page. Everything of HTTP's is http_. */
 enum status http_read_proxy(struct request *r, long long deadline);
 enum status http_read_head(struct request *r, long long deadline);
-bool http_sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
-                        char *port, size_t plen);
 enum status http_parse_head(struct request *r);
 enum status http_decode_path(struct request *r);
 enum status http_percent_decode(char *dst, const char *src, bool slash_ok);
@@ -221,36 +220,42 @@ bool http_split_field(char *line, struct field *f);
 bool http_parse_length(const char *v, off_t *len);
 size_t http_token_len(const char *s);
 bool http_is_token(const char *s);
-void http_send_error(struct request *r, enum status s);
+const char *http_reason(int status);
+void http_date(time_t t, char out[30]);
 void http_head_begin(struct resp_head *h, struct request *r, int status,
                      const char *reason);
 void http_head_catv(struct resp_head *h, ...);
-#define http_head_cat(h, ...) http_head_catv(h, __VA_ARGS__, (const char *)NULL)
+#define http_head_cat(h, ...) \
+	http_head_catv(h, __VA_ARGS__, (const char *)NULL)
 void http_head_add(struct resp_head *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int http_head_send(struct request *r, struct resp_head *h, bool body_follows);
-int http_write_all(int fd, const void *buf, size_t len);
-off_t http_sendfile(const struct request *r, int fd, off_t off, off_t len);
-int http_openat2(const struct server *sv, int dirfd, const char *path, int flags,
-                 uint64_t resolve);
-char *http_put_number(char *p, unsigned long long v, unsigned base, int width);
-const char *http_decimal(char buf[24], unsigned long long v);
 int http_send(const struct request *r, const void *buf, size_t len, bool more);
-const char *http_reason(int status);
-char *http_html_escape(char *d, const char *s, size_t n);
-void http_date(time_t t, char out[30]);
-long long http_now_ms(void);
-long long http_after(long long ms);
-int http_wait(struct pollfd *p, nfds_t n, long long deadline);
-time_t http_time(void);
-int http_hexval(unsigned char c);	/* 0-15, or -1 */
-int http_open_beneath(const struct server *sv, const char *path, int flags);
-int http_open_at(const struct server *sv, int dirfd, const char *path, int flags);
+off_t http_sendfile(const struct request *r, int fd, off_t off, off_t len);
+void http_send_error(struct request *r, enum status s);
 enum status http_fail(struct request *r, enum status s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 enum status http_gone(struct request *r);
 long long http_bytes_out(const struct request *r);
 void http_close(struct request *r);
+
+/* http.c, what is not HTTP but every part uses: time, the one timed
+ * wait, opening beneath a directory, numbers, addresses. */
+long long now_ms(void);			/* monotonic */
+time_t wall_time(void);
+long long deadline_in(long long ms);	/* an idle limit as a deadline */
+int poll_until(struct pollfd *p, nfds_t n, long long deadline);
+int open_beneath(const struct server *sv, int dirfd, const char *path,
+                 int flags, uint64_t resolve);
+int open_root(const struct server *sv, const char *path, int flags);
+int write_all(int fd, const void *buf, size_t len);
+char *put_number(char *p, unsigned long long v, unsigned base, int width);
+const char *decimal(char buf[24], unsigned long long v);
+int hexval(unsigned char c);		/* 0-15, or -1 */
+char *html_escape(char *d, const char *s, size_t n);
+struct sockaddr_storage;
+bool sockaddr_text(const struct sockaddr_storage *ss, char *addr,
+                   size_t alen, char *port, size_t plen);
 
 /* cgiinetd.c: the log */
 void log_error(const struct server *sv, const char *fmt, ...)

@@ -57,7 +57,7 @@ chunked(struct request *r, const struct server *sv)
 		out = memfd_create("fuzz-spool", 0);
 	if (ftruncate(out, 0) < 0 || lseek(out, 0, SEEK_SET) < 0)
 		return;
-	r->deadline = http_now_ms() + 1000;
+	r->deadline = now_ms() + 1000;
 	(void)spool_chunked(r, sv, out, 1 << 20);
 }
 
@@ -78,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct request r;
 	static struct server sv = { .timeout = 1, .max_body = 1 << 20 };
 	static int in = -1;
-	long long deadline = http_now_ms() + 1000;
+	long long deadline = now_ms() + 1000;
 
 	if (in < 0)
 		in = memfd_create("fuzz-input", 0);

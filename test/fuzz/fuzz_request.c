@@ -23,7 +23,7 @@ one(const uint8_t *data, size_t size, bool proxy)
 {
 	static struct request r;
 	static int in = -1;
-	long long deadline = http_now_ms() + 1000;
+	long long deadline = now_ms() + 1000;
 	enum status s = S_NONE;
 
 	if (in < 0) {
