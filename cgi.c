@@ -45,7 +45,8 @@ cgi_dir_len(const struct server *sv, const char *path)
 
 	for (size_t i = 0; i < sv->ncgi_dirs; i++) {
 		size_t n = strlen(sv->cgi_dirs[i]);
-		if (n > best && !strncmp(path, sv->cgi_dirs[i], n) && path[n] == '/')
+		if (n > best && !strncmp(path, sv->cgi_dirs[i], n) &&
+		    path[n] == '/')
 			best = n;
 	}
 	return best;
@@ -74,7 +75,8 @@ cgi_ext_of(const struct server *sv, const char *name, size_t n)
 {
 	for (size_t i = 0; i < sv->nexts; i++) {
 		const struct cgi_ext *x = &sv->exts[i];
-		if (n > x->len && !strncasecmp(name + n - x->len, x->ext, x->len))
+		if (n > x->len &&
+		    !strncasecmp(name + n - x->len, x->ext, x->len))
 			return x;
 	}
 	return NULL;
@@ -91,12 +93,14 @@ ext_script_len(const struct server *sv, const char *path)
 	if (!sv->nexts)
 		return 0;
 	while (*p == '/') {
-		size_t n = strcspn(p + 1, "/"), end = (size_t)(p + 1 + n - path);
+		size_t n = strcspn(p + 1, "/"),
+		       end = (size_t)(p + 1 + n - path);
 		char prefix[REQ_LINE_MAX + 2];
 		int fd;
 
 		if (cgi_ext_of(sv, p + 1, n)) {
-			snprintf(prefix, sizeof(prefix), "%.*s", (int)end, path);
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)end,
+			         path);
 			fd = open_root(sv, prefix, O_PATH | O_DIRECTORY);
 			if (fd < 0)
 				return end;
@@ -130,10 +134,11 @@ cgi_index(const struct server *sv, struct request *r)
 		return false;
 	for (size_t i = 0; i < NSTATIC + sv->nexts; i++) {
 		bool ext = i >= NSTATIC;
-		const char *name = ext ? sv->exts[i - NSTATIC].ext : static_index[i];
+		const char *name =
+		        ext ? sv->exts[i - NSTATIC].ext : static_index[i];
 
-		snprintf(path, sizeof(path), "%s%s%s", r->path, ext ? "index" : "",
-		         name);
+		snprintf(path, sizeof(path), "%s%s%s", r->path,
+		         ext ? "index" : "", name);
 		if ((fd = open_root(sv, path, O_PATH)) < 0)
 			continue;
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -175,12 +180,14 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 	const struct cgi_ext *x;
 
 	if (n == 0)	/* changed since cgi_is_script looked */
-		return http_fail(r, S_NOT_FOUND, "No such CGI script ('%.200s')",
-		                 r->path);
+		return http_fail(r, S_NOT_FOUND,
+		                 "No such CGI script ('%.200s')", r->path);
 	while (slash[-1] != '/')
 		slash--;
-	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)n, r->path);
-	snprintf(c->name, sizeof(c->name), "%.*s", (int)(r->path + n - slash), slash);
+	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)n,
+	         r->path);
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)(r->path + n - slash),
+	         slash);
 	c->path_info = r->path + n;
 	c->nph = !strncmp(c->name, "nph-", 4);
 	x = cgi_ext_of(sv, c->name, strlen(c->name));
@@ -191,12 +198,15 @@ locate_ext(struct request *r, const struct server *sv, struct cgi *c, size_t n)
 	if (r->path + n - slash > NAME_MAX ||
 	    (!sv->dotfiles && strstr(c->script_name, "/.")))
 		return http_fail(r, S_NOT_FOUND,
-		                 "No such CGI script ('%.200s')", c->script_name);
-	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(slash - r->path), r->path);
+		                 "No such CGI script ('%.200s')",
+		                 c->script_name);
+	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(slash - r->path),
+	         r->path);
 	if ((c->cgifd = open_root(sv, c->rel, O_PATH | O_DIRECTORY)) < 0 ||
 	    (c->dirfd = open_root(sv, c->rel, O_PATH | O_DIRECTORY)) < 0) {
 		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
-		                 "No such CGI script ('%.200s')", c->script_name);
+		                 "No such CGI script ('%.200s')",
+		                 c->script_name);
 	}
 	snprintf(c->rel, sizeof(c->rel), "%s", c->name);
 	return S_NONE;
@@ -219,28 +229,35 @@ locate(struct request *r, const struct server *sv, struct cgi *c)
 	if (!cgilen)
 		return locate_ext(r, sv, c, ext_script_len(sv, r->path));
 
-	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)cgilen, r->path);
-	if ((c->cgifd = open_root(sv, c->script_name, O_PATH | O_DIRECTORY)) < 0) {
+	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)cgilen,
+	         r->path);
+	c->cgifd = open_root(sv, c->script_name, O_PATH | O_DIRECTORY);
+	if (c->cgifd < 0) {
 		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
 		                 "No such CGI script ('%.200s')", r->path);
 	}
 	while (p[n = strcspn(p, "/")] == '/') {
-		snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
-		if ((fd = open_beneath(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY, 0)) < 0)
+		snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start),
+		         start);
+		if ((fd = open_beneath(sv, c->cgifd, c->rel,
+		                       O_PATH | O_DIRECTORY, 0)) < 0)
 			break;
 		close(fd);
 		p += n + 1;
 	}
 	n = strcspn(p, "/");
-	snprintf(c->script_name, sizeof(c->script_name), "%.*s", (int)(p + n - r->path), r->path);
+	snprintf(c->script_name, sizeof(c->script_name), "%.*s",
+	         (int)(p + n - r->path), r->path);
 	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
 	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, p);
 	c->path_info = p + n;
 	c->nph = !strncmp(p, "nph-", 4);
 	if (n > NAME_MAX || (!sv->dotfiles && strstr(c->script_name, "/.")))
 		return http_fail(r, S_NOT_FOUND,
-		                 "No such CGI script ('%.200s')", c->script_name);
-	c->rel[p - start] = '\0';	/* for a moment, the script's directory */
+		                 "No such CGI script ('%.200s')",
+		                 c->script_name);
+	/* for a moment, the script's directory */
+	c->rel[p - start] = '\0';
 	c->dirfd = open_beneath(sv, c->cgifd, c->rel, O_PATH | O_DIRECTORY, 0);
 	snprintf(c->rel, sizeof(c->rel), "%.*s", (int)(p + n - start), start);
 	return c->dirfd < 0 ? S_INTERNAL_ERROR : S_NONE;
@@ -274,7 +291,8 @@ on_path(const struct server *sv, const struct cgi *c, const char *prog)
 	if (strchr(prog, '/'))
 		return runnable(c, prog);
 	snprintf(dirs, sizeof(dirs), "%s", script_path(sv));
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+	for (char *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
 		snprintf(full, sizeof(full), "%s/%s", d, prog);
 		if (runnable(c, full))
 			return true;
@@ -299,11 +317,13 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 	if (n >= 4 && !memcmp(buf, "\177ELF", 4))
 		return S_NONE;
 	if (n < 2 || buf[0] != '#' || buf[1] != '!')
-		return http_fail(r, S_INTERNAL_ERROR,
-		                 "CGI script is not in an executable format ('%.200s')",
-		                 c->script_name);
+		return http_fail(
+		        r, S_INTERNAL_ERROR,
+		        "CGI script is not in an executable format ('%.200s')",
+		        c->script_name);
 	buf[strcspn(buf, "\n")] = '\0';
-	if (strchr(buf, '\r')) {	/* the kernel would take the CR as part of a word */
+	/* the kernel would take the CR as part of a word */
+	if (strchr(buf, '\r')) {
 		return http_fail(r, S_INTERNAL_ERROR,
 		                 "CGI script's #! line ends in CR ('%.200s')",
 		                 c->script_name);
@@ -312,8 +332,10 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 	arg = interp + strcspn(interp, " \t");
 	if (*arg)
 		*arg++ = '\0';
-	arg += strspn(arg, " \t");	/* the rest is one argument, as the kernel */
-	for (size_t k = strlen(arg); k && (arg[k - 1] == ' ' || arg[k - 1] == '\t'); k--)
+	/* the rest is one argument, as the kernel */
+	arg += strspn(arg, " \t");
+	for (size_t k = strlen(arg);
+	     k && (arg[k - 1] == ' ' || arg[k - 1] == '\t'); k--)
 		arg[k - 1] = '\0';	/* passes it: "-w -T" stays whole */
 	snprintf(c->interp, sizeof(c->interp), "%s", interp);
 	snprintf(c->iarg, sizeof(c->iarg), "%s", arg);
@@ -321,9 +343,10 @@ check_format(struct request *r, const struct server *sv, struct cgi *c, int fd,
 	if (!*interp || !runnable(c, interp) ||
 	    (!strcmp(base, "env") && *arg && *arg != '-' && !strchr(arg, '=') &&
 	     !on_path(sv, c, interp = arg)))
-		return http_fail(r, S_INTERNAL_ERROR,
-		                 "CGI script interpreter cannot be run ('%.200s')",
-		                 interp);
+		return http_fail(
+		        r, S_INTERNAL_ERROR,
+		        "CGI script interpreter cannot be run ('%.200s')",
+		        interp);
 	return S_NONE;
 }
 
@@ -334,12 +357,14 @@ check_program(struct request *r, const struct server *sv, struct cgi *c)
 {
 	struct stat st, now;
 
+	/* execveat from the descriptor: the kernel judges */
 	if (!c->prog->shebang)
-		return S_NONE;	/* execveat from the descriptor: the kernel judges */
+		return S_NONE;
 	if (fstat(c->prog->fd, &st) < 0 || stat(c->prog->path, &now) < 0 ||
 	    st.st_dev != now.st_dev || st.st_ino != now.st_ino)
 		return http_fail(r, S_INTERNAL_ERROR,
-		                 "CGI program replaced since start ('%.200s')", c->prog->path);
+		                 "CGI program replaced since start ('%.200s')",
+		                 c->prog->path);
 	return check_format(r, sv, c, c->prog->fd, true);
 }
 
@@ -358,29 +383,34 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 	if (c->prog && !c->prog_file)
 		return check_program(r, sv, c);
 
-	/* opened once: to read, or, for an execute-only file, only to look at */
-	if (c->name[0] &&
-	    (fd = open_beneath(sv, c->cgifd, c->rel, O_RDONLY | O_NONBLOCK, 0)) < 0 &&
-	    errno == EACCES) {
+	/* opened once: to read, or (execute-only) only to look at */
+	if (c->name[0])
+		fd = open_beneath(sv, c->cgifd, c->rel, O_RDONLY | O_NONBLOCK,
+		                  0);
+	if (c->name[0] && fd < 0 && errno == EACCES) {
 		readable = false;
 		fd = open_beneath(sv, c->cgifd, c->rel, O_PATH, 0);
 	}
 	if (fd < 0 && c->name[0]) {
 		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_NOT_FOUND,
-		                 "No such CGI script ('%.200s')", c->script_name);
+		                 "No such CGI script ('%.200s')",
+		                 c->script_name);
 	}
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		s = http_fail(r, S_FORBIDDEN, "CGI script is not a plain file ('%.200s')",
+		s = http_fail(r, S_FORBIDDEN,
+		              "CGI script is not a plain file ('%.200s')",
 		              c->script_name);
-	} else if (fstatat(c->dirfd, c->name, &run, 0) < 0 || run.st_dev != st.st_dev ||
-	           run.st_ino != st.st_ino) {
+	} else if (fstatat(c->dirfd, c->name, &run, 0) < 0 ||
+	           run.st_dev != st.st_dev || run.st_ino != st.st_ino) {
 		s = http_fail(r, S_NOT_FOUND, "No such CGI script ('%.200s')",
 		              c->script_name);
-	} else if (c->prog_file) {	/* its program reads it: no x bit, no #! */
+	} else if (c->prog_file) {
+		/* its program reads it: no x bit, no #! */
 		s = readable ? S_NONE : http_fail(r, S_FORBIDDEN,
 		    "CGI script is not readable ('%.200s')", c->script_name);
 	} else if (faccessat(c->dirfd, c->name, X_OK, AT_EACCESS) < 0) {
-		s = http_fail(r, S_FORBIDDEN, "CGI script is not executable ('%.200s')",
+		s = http_fail(r, S_FORBIDDEN,
+		              "CGI script is not executable ('%.200s')",
 		              c->script_name);
 	} else {
 		s = check_format(r, sv, c, fd, readable);
@@ -392,7 +422,7 @@ check_script(struct request *r, const struct server *sv, struct cgi *c)
 	return s;
 }
 
-/* ---- the environment -------------------------------------------------------- */
+/* ---- the environment ----------------------------------------------------- */
 
 /* Built from nothing into one block sized up front. */
 struct env {
@@ -420,13 +450,15 @@ static bool
 env_overridden(const struct server *sv, const char *name, size_t n)
 {
 	for (size_t i = 0; i < sv->nextra_env; i++)
-		if (!strncmp(sv->extra_env[i], name, n) && sv->extra_env[i][n] == '=')
+		if (!strncmp(sv->extra_env[i], name, n) &&
+		    sv->extra_env[i][n] == '=')
 			return true;
 	return false;
 }
 
 static void
-env_add(struct env *e, const struct server *sv, const char *name, const char *value)
+env_add(struct env *e, const struct server *sv, const char *name,
+        const char *value)
 {
 	size_t start = e->len, n = strlen(name);
 
@@ -444,8 +476,9 @@ env_add(struct env *e, const struct server *sv, const char *name, const char *va
 		e->vars[e->n++] = e->buf + start;
 }
 
-/* Request headers as HTTP_*: repeated fields merged; credentials, httpoxy,
- * the body's own fields and names that could spoof another variable left out. */
+/* Request headers as HTTP_*: repeated fields merged; credentials,
+ * httpoxy, the body's own fields and names that could spoof another
+ * variable left out. */
 static bool
 exported(const struct server *sv, const char *name)
 {
@@ -488,7 +521,8 @@ env_headers(struct env *e, const struct server *sv, const struct request *r)
 				continue;
 			if (j > i)
 				env_cat(e, sep, 2);
-			env_cat(e, r->fields[j].value, strlen(r->fields[j].value));
+			env_cat(e, r->fields[j].value,
+			        strlen(r->fields[j].value));
 		}
 		env_cat(e, "", 1);
 		e->n += !e->full;
@@ -499,7 +533,8 @@ env_headers(struct env *e, const struct server *sv, const struct request *r)
 static bool
 passed_on(const char *name, size_t n)
 {
-	return (n == 2 && !strncmp(name, "TZ", 2)) || (n == 4 && !strncmp(name, "LANG", 4)) ||
+	return (n == 2 && !strncmp(name, "TZ", 2)) ||
+	       (n == 4 && !strncmp(name, "LANG", 4)) ||
 	       !strncmp(name, "LC_", 3);
 }
 
@@ -511,7 +546,8 @@ env_inherited(struct env *e, const struct server *sv)
 	for (char **v = environ; *v; v++) {
 		size_t n = strcspn(*v, "=");
 		if (passed_on(*v, n)) {
-			if (env_overridden(sv, *v, n) || !(*v)[n] || e->n + 1 >= e->cap)
+			if (env_overridden(sv, *v, n) || !(*v)[n] ||
+			    e->n + 1 >= e->cap)
 				continue;
 			e->vars[e->n++] = *v;
 		}
@@ -528,9 +564,13 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	const char *auth = http_field(r, "Authorization");
 
 	env_add(e, sv, "SERVER_SOFTWARE", "cgiinetd/" VERSION);
-	snprintf(buf, sizeof(buf), "%s", r->host && *r->host ? r->host : r->local_addr);
-	if (r->host && *r->host)	/* drop the port, keep an IP-literal's brackets */
-		buf[buf[0] == '[' ? strcspn(buf, "]") + 1 : strcspn(buf, ":")] = '\0';
+	snprintf(buf, sizeof(buf), "%s",
+	         r->host && *r->host ? r->host : r->local_addr);
+	/* drop the port, keep an IP-literal's brackets */
+	if (r->host && *r->host && buf[0] == '[')
+		buf[strcspn(buf, "]") + 1] = '\0';
+	else if (r->host && *r->host)
+		buf[strcspn(buf, ":")] = '\0';
 	env_add(e, sv, "SERVER_NAME", buf);
 	env_add(e, sv, "SERVER_PORT", r->local_port);
 	env_add(e, sv, "SERVER_PROTOCOL", r->version);
@@ -541,8 +581,8 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REQUEST_URI", buf);
 	env_add(e, sv, "SCRIPT_NAME", c->script_name);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->script_name);
-	env_add(e, sv, "SCRIPT_FILENAME",
-	        c->prog && !c->prog_file ? c->prog->path : buf);	/* --script's */
+	env_add(e, sv, "SCRIPT_FILENAME", /* --script's program, or the file */
+	        c->prog && !c->prog_file ? c->prog->path : buf);
 	env_add(e, sv, "PATH_INFO", c->path_info);
 	snprintf(buf, sizeof(buf), "%s%s", root, c->path_info);
 	env_add(e, sv, "PATH_TRANSLATED", *c->path_info ? buf : NULL);
@@ -552,14 +592,18 @@ env_request(struct env *e, const struct server *sv, const struct request *r,
 	env_add(e, sv, "REMOTE_PORT", r->peer_port);
 	env_add(e, sv, "REMOTE_HOST", r->peer_addr);
 	env_add(e, sv, "SERVER_ADDR", r->local_addr);
-	env_add(e, sv, "REQUEST_SCHEME", sv->https || r->tls ? "https" : "http");
+	env_add(e, sv, "REQUEST_SCHEME",
+	        sv->https || r->tls ? "https" : "http");
 	env_add(e, sv, "HTTPS", sv->https || r->tls ? "on" : NULL);
-	env_add(e, sv, "REDIRECT_STATUS", "200");	/* php-cgi's force_redirect */
-	env_add(e, sv, "CONTENT_TYPE", r->redirected ? NULL : http_field(r, "Content-Type"));
+	/* php-cgi's force_redirect */
+	env_add(e, sv, "REDIRECT_STATUS", "200");
+	env_add(e, sv, "CONTENT_TYPE",
+	        r->redirected ? NULL : http_field(r, "Content-Type"));
 	snprintf(buf, sizeof(buf), "%lld", (long long)r->content_length);
 	env_add(e, sv, "CONTENT_LENGTH", r->content_length >= 0 ? buf : NULL);
 	if (auth) {
-		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(auth, " \t"), auth);
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(auth, " \t"),
+		         auth);
 		env_add(e, sv, "AUTH_TYPE", buf);
 	}
 }
@@ -615,7 +659,7 @@ make_env(struct request *r, const struct server *sv, struct cgi *c)
 	return S_NONE;
 }
 
-/* ---- argv ------------------------------------------------------------------ */
+/* ---- argv ---------------------------------------------------------------- */
 
 /* A word that no shell and no Perl two-argument open (a script's <>) reads
  * as more than a word: letters, digits, bytes past ASCII and "!,.:@_=~-",
@@ -652,10 +696,12 @@ make_argv(struct request *r, struct cgi *c)
 		return S_INTERNAL_ERROR;
 	c->argv[0] = c->name;
 	c->argv[1] = NULL;
-	if (c->prog_file) {	/* PROG ./FILE, and no words: they are not the file's */
+	/* PROG ./FILE, and no words: they are not the file's */
+	if (c->prog_file) {
 		if (!(c->argv[1] = arena_take(strlen(c->name) + 3)))
 			return S_INTERNAL_ERROR;
-		sprintf(c->argv[1], "./%s", c->name);	/* "-s.php" is no option */
+		/* "-s.php" is no option */
+		sprintf(c->argv[1], "./%s", c->name);
 		c->argv[0] = (char *)(uintptr_t)c->prog->path;
 		c->argv[2] = NULL;
 		return S_NONE;
@@ -666,7 +712,8 @@ make_argv(struct request *r, struct cgi *c)
 	if (!(q = arena_take(strlen(r->query) + 1)))
 		return S_INTERNAL_ERROR;
 	strcpy(q, r->query);
-	for (char *w = strtok_r(q, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
+	for (char *w = strtok_r(q, "+", &save); w;
+	     w = strtok_r(NULL, "+", &save)) {
 		if (http_percent_decode(w, w, true) || !plain_word(w)) {
 			c->argv[1] = NULL;
 			return S_NONE;
@@ -703,7 +750,7 @@ make_interp_argv(struct cgi *c)
 	return S_NONE;
 }
 
-/* ---- the request body -------------------------------------------------------- */
+/* ---- the request body ---------------------------------------------------- */
 
 /* A buffered reader of fd 0 for a chunked body: here the body is ours to
  * consume. Each wait is bounded by --timeout, the whole by --cgi-timeout. */
@@ -796,10 +843,13 @@ rd_copy(struct reader *rd, off_t n, struct spool *sp)
 
 	while (n > 0) {
 		size_t k;
-		if ((s = rd_fill(rd)) || (sp->len == sizeof(sp->buf) && (s = spool_flush(sp))))
+		if ((s = rd_fill(rd)) ||
+		    (sp->len == sizeof(sp->buf) && (s = spool_flush(sp))))
 			return s;
-		k = rd->len - rd->pos < (size_t)n ? rd->len - rd->pos : (size_t)n;
-		if (k >= sizeof(sp->buf)) {	/* perf: a big slice, not copied */
+		k = rd->len - rd->pos < (size_t)n ? rd->len - rd->pos
+		                                  : (size_t)n;
+		/* perf: a big slice, not copied */
+		if (k >= sizeof(sp->buf)) {
 			if ((s = spool_flush(sp)) ||
 			    write_all(sp->fd, rd->buf + rd->pos, k) < 0)
 				return s ? s : S_INTERNAL_ERROR;
@@ -889,20 +939,23 @@ spool_chunked(struct request *r, const struct server *sv, int fd, off_t limit)
 	size_t trailer = 0;
 	enum status s;
 
-	rd.timeout = sv->timeout;	/* field by field: the buffer stays untouched */
+	/* field by field: the buffer stays untouched */
+	rd.timeout = sv->timeout;
 	rd.deadline = r->deadline;
 	rd.sock = r->in_sock;
 	rd.pos = rd.len = 0;
 	sp.fd = fd;
 	sp.len = 0;
 	for (;;) {
-		if ((s = rd_line(&rd, line, sizeof(line))) || (s = chunk_size(line, &size)))
+		if ((s = rd_line(&rd, line, sizeof(line))) ||
+		    (s = chunk_size(line, &size)))
 			return s;
 		if (size == 0)
 			break;
 		if (size > limit - total)
 			return S_CONTENT_TOO_LARGE;
-		if ((s = rd_copy(&rd, size, &sp)) || (s = rd_line(&rd, line, 2)))
+		if ((s = rd_copy(&rd, size, &sp)) ||
+		    (s = rd_line(&rd, line, 2)))
 			return s;
 		total += size;
 	}
@@ -927,10 +980,13 @@ spool_file(const struct server *sv, off_t *limit)
 
 	*limit = sv->max_body;
 	if (sv->spooldir >= 0 &&
-	    (fd = openat(sv->spooldir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+	    (fd = openat(sv->spooldir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+	                 0600)) >= 0)
 		return fd;
-	for (size_t i = 0; sv->spooldir < 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if ((fd = open(dirs[i], O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)) >= 0)
+	for (size_t i = 0;
+	     sv->spooldir < 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if ((fd = open(dirs[i], O_TMPFILE | O_RDWR | O_CLOEXEC,
+		               0600)) >= 0)
 			return fd;
 	if (*limit > MEM_SPOOL_MAX)
 		*limit = MEM_SPOOL_MAX;
@@ -945,13 +1001,15 @@ read_body(struct request *r, const struct server *sv, struct cgi *c)
 	off_t limit;
 	int fd;
 
-	if (r->expect_continue && http_send(r, cont, sizeof(cont) - 1, false) < 0)
+	if (r->expect_continue &&
+	    http_send(r, cont, sizeof(cont) - 1, false) < 0)
 		return http_gone(r);
 	if (!r->chunked)
 		return S_NONE;
 	if ((fd = spool_file(sv, &limit)) < 0)
 		return S_INTERNAL_ERROR;
-	if (!(s = spool_chunked(r, sv, fd, limit)) && lseek(fd, 0, SEEK_SET) < 0)
+	if (!(s = spool_chunked(r, sv, fd, limit)) &&
+	    lseek(fd, 0, SEEK_SET) < 0)
 		s = S_INTERNAL_ERROR;
 	if (s) {
 		close(fd);
@@ -962,7 +1020,7 @@ read_body(struct request *r, const struct server *sv, struct cgi *c)
 	return S_NONE;
 }
 
-/* ---- running it -------------------------------------------------------------- */
+/* ---- running it ---------------------------------------------------------- */
 
 /* Nothing found, nothing allocated; field by field, not 16 KB of zeroes. */
 static void
@@ -989,7 +1047,8 @@ cgi_prepare(struct request *r, const struct server *sv, struct cgi *c)
 	enum status s;
 
 	cgi_init(c);
-	if (sv->cgi_timeout && !r->deadline)	/* one budget: body, script, redirects */
+	/* one budget: body, script, redirects */
+	if (sv->cgi_timeout && !r->deadline)
 		r->deadline = deadline_in(sv->cgi_timeout * 1000LL);
 	if ((s = locate(r, sv, c)) || (s = check_script(r, sv, c)) ||
 	    (s = read_body(r, sv, c)) || (s = make_argv(r, c)) ||
@@ -1018,7 +1077,8 @@ cgi_free(struct cgi *c)
 static size_t
 head_end(const char *b, size_t len)
 {
-	for (const char *p = b; (p = memchr(p, '\n', (size_t)(b + len - p))); p++) {
+	for (const char *p = b; (p = memchr(p, '\n', (size_t)(b + len - p)));
+	     p++) {
 		if (p + 1 < b + len && p[1] == '\n')
 			return (size_t)(p - b) + 2;
 		if (p + 2 < b + len && p[1] == '\r' && p[2] == '\n')
@@ -1027,7 +1087,7 @@ head_end(const char *b, size_t len)
 	return 0;
 }
 
-/* ---- parsed-header mode (-P) -------------------------------------------------- */
+/* ---- parsed-header mode (-P) --------------------------------------------- */
 
 /* The script's head, checked and read. */
 struct reply {
@@ -1074,7 +1134,8 @@ reply_field(char *line, struct reply *rp)
 		off_t n;
 		if (!http_parse_length(v, &n))
 			return false;
-		strcpy(f.value, decimal(digits, (unsigned long long)n));	/* no 0s */
+		/* no 0s */
+		strcpy(f.value, decimal(digits, (unsigned long long)n));
 		if (rp->length && strcmp(rp->length, v))
 			return false;
 		if (rp->length)
@@ -1121,8 +1182,8 @@ parse_reply(char *buf, size_t end, struct reply *rp)
 static bool
 is_local_redirect(const struct reply *rp)
 {
-	return rp->location && rp->location[0] == '/' && rp->location[1] != '/' &&
-	       !rp->status && rp->nfields == 1;
+	return rp->location && rp->location[0] == '/' &&
+	       rp->location[1] != '/' && !rp->status && rp->nfields == 1;
 }
 
 static enum status
@@ -1134,9 +1195,11 @@ send_reply(struct request *r, const struct reply *rp)
 	if (!status)	/* RFC 3875 6.2.3: a client redirect is a 302 */
 		status = rp->location ? S_FOUND : S_OK;
 
-	http_head_begin(h, r, status, rp->status && *rp->reason ? rp->reason : NULL);
+	http_head_begin(h, r, status,
+	                rp->status && *rp->reason ? rp->reason : NULL);
 	for (size_t i = 0; i < rp->nfields; i++)
-		http_head_add(h, "%s: %s\r\n", rp->fields[i].name, rp->fields[i].value);
+		http_head_add(h, "%s: %s\r\n", rp->fields[i].name,
+		              rp->fields[i].value);
 	http_head_add(h, "Connection: close\r\n");
 	if (http_head_send(r, h, r->method != M_HEAD) < 0)
 		return http_gone(r);
@@ -1157,14 +1220,16 @@ local_redirect(struct request *r, const char *location)
 	return S_NONE;
 }
 
-/* ---- the supervised exec ------------------------------------------------------ */
+/* ---- the supervised exec ------------------------------------------------- */
 
 /* How the script's output reaches the client. */
 enum mode {
 	DIRECT,		/* onto the connection, after our 200 line (Python's) */
 	NPH,		/* onto the connection: the whole response is its own */
-	HEAD_ONLY,	/* a HEAD in direct mode: its head relayed, its body dropped */
-	PARSED,		/* -P: its head read and checked, ours sent, its body spliced */
+	/* a HEAD in direct mode: its head relayed, its body dropped */
+	HEAD_ONLY,
+	/* -P: its head read and checked, ours sent, its body spliced */
+	PARSED,
 };
 
 /* What the child needs, all decided before it starts; and what it says
@@ -1180,14 +1245,17 @@ struct run {
 	enum mode mode;
 	pid_t pid;
 	int pidfd;			/* -1 once it is reaped */
-	int stdout_fd;			/* its stdout pipe (HEAD_ONLY, PARSED), else -1 */
+	/* its stdout pipe (HEAD_ONLY, PARSED), else -1 */
+	int stdout_fd;
 	int err;			/* its stderr pipe */
-	int phase;			/* of ending it: 0 none, 1 SIGTERM, 2 SIGKILL */
+	/* of ending it: 0 none, 1 SIGTERM, 2 SIGKILL */
+	int phase;
 	bool timed_out;			/* --cgi-timeout ended it */
 	long long stop;			/* when phase 1 begins, 0: never */
 	long long next;			/* when the next phase begins */
 	/* its output, in the pipe modes */
-	bool head_done, relay;		/* the head dealt with; the body to the client */
+	/* the head dealt with; the body to the client */
+	bool head_done, relay;
 	size_t len;
 	/* its stderr, logged line by line */
 	size_t errlen, logged, dropped;
@@ -1205,7 +1273,8 @@ alarm_left(const struct request *r)
 
 	if (!r->deadline)
 		return 0;
-	return left < 1000 ? 1 : (unsigned)((left + 999) / 1000);	/* 0 is none */
+	/* 0 is none */
+	return left < 1000 ? 1 : (unsigned)((left + 999) / 1000);
 }	/* the script's head (HEAD_ONLY, PARSED) */
 
 /* The child's stack: CLONE_VM gives it none of its own. Only the pages it
@@ -1219,8 +1288,10 @@ close_from_3(int keep)
 {
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		struct rlimit rl;
-		int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (1 << 20) ?
-		          (int)rl.rlim_cur : 1 << 20;
+		int max = 1 << 20;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 1 << 20)
+			max = (int)rl.rlim_cur;
 		for (int fd = 3; fd < max; fd++)
 			if (fd != keep)
 				close(fd);
@@ -1241,11 +1312,13 @@ exec_script(const struct child *ch)
 	if (p && p->shebang)
 		execve(p->path, c->argv, c->envp);
 	else if (p)
-		syscall(SYS_execveat, p->fd, "", c->argv, c->envp, AT_EMPTY_PATH);
+		syscall(SYS_execveat, p->fd, "", c->argv, c->envp,
+		        AT_EMPTY_PATH);
 	else if (c->iargv)
 		execve(c->interp, c->iargv, c->envp);
 	else
-		syscall(SYS_execveat, c->filefd, "", c->argv, c->envp, AT_EMPTY_PATH);
+		syscall(SYS_execveat, c->filefd, "", c->argv, c->envp,
+		        AT_EMPTY_PATH);
 }
 
 /* The exec contract, in the child: fds 0-2 set and nothing else open;
@@ -1262,8 +1335,9 @@ child_main(void *arg)
 	struct child *ch = arg;
 
 	setpgid(0, 0);
-	if ((ch->in != 0 && dup2(ch->in, 0) < 0) || (ch->out != 1 && dup2(ch->out, 1) < 0) ||
-	    dup2(ch->err, 2) < 0 || fchdir(ch->c->dirfd) < 0) {
+	if ((ch->in != 0 && dup2(ch->in, 0) < 0) ||
+	    (ch->out != 1 && dup2(ch->out, 1) < 0) || dup2(ch->err, 2) < 0 ||
+	    fchdir(ch->c->dirfd) < 0) {
 		ch->error = errno;
 		_exit(127);
 	}
@@ -1284,7 +1358,8 @@ child_main(void *arg)
 static enum status
 start(struct request *r, struct run *run, const struct cgi *c)
 {
-	struct child ch = { .c = c, .in = c->body_fd >= 0 ? c->body_fd : 0, .out = 1 };
+	struct child ch = {
+	        .c = c, .in = c->body_fd >= 0 ? c->body_fd : 0, .out = 1};
 	int outp[2] = { -1, -1 }, errp[2];
 	sigset_t all, old;
 
@@ -1298,7 +1373,8 @@ start(struct request *r, struct run *run, const struct cgi *c)
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
 	run->pid = clone(child_main, child_stack + sizeof(child_stack),
-	                 CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &ch, &run->pidfd);
+	                 CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &ch,
+	                 &run->pidfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(errp[1]);
 	if (outp[1] >= 0)
@@ -1327,8 +1403,9 @@ start(struct request *r, struct run *run, const struct cgi *c)
 static int
 signal_orphans(const struct server *sv, int sig)
 {
-	int dfd = sv->procfd >= 0 ? openat(sv->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
-	          open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = openat(sv->procfd >= 0 ? sv->procfd : AT_FDCWD,
+	                 sv->procfd >= 0 ? "." : "/proc",
+	                 O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	long self = (long)getpid();
 	int found = 0;
@@ -1346,13 +1423,16 @@ signal_orphans(const struct server *sv, int sig)
 		int fd;
 
 		snprintf(path, sizeof(path), "%s/stat", de->d_name);
-		if (pid <= 0 || (fd = openat(dfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		if (pid <= 0 ||
+		    (fd = openat(dfd, path, O_RDONLY | O_CLOEXEC)) < 0)
 			continue;
 		n = read(fd, stat, sizeof(stat) - 1);
 		close(fd);
 		stat[n > 0 ? n : 0] = '\0';
-		/* "pid (comm) state ppid ...": comm may hold anything, even ')' */
-		if (!(p = strrchr(stat, ')')) || sscanf(p + 1, " %c %ld", &state, &ppid) != 2 ||
+		/* "pid (comm) state ppid ...": comm may hold anything, even
+		 * ')' */
+		if (!(p = strrchr(stat, ')')) ||
+		    sscanf(p + 1, " %c %ld", &state, &ppid) != 2 ||
 		    ppid != self || state == 'Z')
 			continue;
 		kill((pid_t)-pid, sig);
@@ -1370,7 +1450,8 @@ step(struct request *r, const struct server *sv, struct run *run)
 {
 	int sig = run->phase == 0 ? SIGTERM : SIGKILL;
 
-	if (run->phase == 2) {		/* nothing is left to do: stop waiting */
+	/* nothing is left to do: stop waiting */
+	if (run->phase == 2) {
 		if (run->stdout_fd >= 0)
 			close(run->stdout_fd);
 		if (run->err >= 0)
@@ -1379,9 +1460,11 @@ step(struct request *r, const struct server *sv, struct run *run)
 		run->next = 0;
 		return;
 	}
-	if (run->phase == 0 && run->pidfd >= 0 && r->deadline && now_ms() >= r->deadline)
+	if (run->phase == 0 && run->pidfd >= 0 && r->deadline &&
+	    now_ms() >= r->deadline)
 		run->timed_out = true;
-	if (run->pidfd >= 0)		/* its group, while its id is still its own */
+	/* its group, while its id is still its own */
+	if (run->pidfd >= 0)
 		kill(-run->pid, sig);
 	signal_orphans(sv, sig);
 	run->phase++;
@@ -1392,19 +1475,20 @@ step(struct request *r, const struct server *sv, struct run *run)
  * the script so that it cannot pass for an access line; at most
  * STDERR_LOG_MAX bytes a request are logged, the rest only counted. */
 static void
-log_stderr(const struct request *r, const struct server *sv, const struct cgi *c,
-           struct run *run)
+log_stderr(const struct request *r, const struct server *sv,
+           const struct cgi *c, struct run *run)
 {
 	char text[STDERR_LINE_MAX * 4 + 1];
 
 	run->errline[run->errlen] = '\0';
-	if (sv->log == LOG_TO_NONE || run->logged + run->errlen > STDERR_LOG_MAX) {
+	if (sv->log == LOG_TO_NONE ||
+	    run->logged + run->errlen > STDERR_LOG_MAX) {
 		run->dropped += run->errlen;
 	} else {
 		run->logged += run->errlen;
 		log_escape(text, sizeof(text), run->errline);
-		log_error(sv, "%s %s: stderr: %s%s", r->peer_addr, c->script_name, text,
-		          run->cut ? " [cut]" : "");
+		log_error(sv, "%s %s: stderr: %s%s", r->peer_addr,
+		          c->script_name, text, run->cut ? " [cut]" : "");
 	}
 	run->errlen = 0;
 }
@@ -1475,21 +1559,26 @@ static void
 parsed_head(struct request *r, struct run *run, size_t end)
 {
 	static struct reply rp;
-	enum status s = end ? parse_reply(script_head, end, &rp) : S_BAD_GATEWAY;
+	enum status s =
+	        end ? parse_reply(script_head, end, &rp) : S_BAD_GATEWAY;
 
 	if (!s && is_local_redirect(&rp)) {
+		/* its body is dropped, the new path served after */
 		if (!(s = local_redirect(r, rp.location)))
-			return;	/* its body is dropped, the new path served after */
+			return;
 	} else if (!s) {
 		if (send_reply(r, &rp)) {
 			end_soon(run);	/* the client is gone */
-		} else if (r->method != M_HEAD && r->status != 204 && r->status != 304) {
+		} else if (r->method != M_HEAD && r->status != 204 &&
+		           r->status != 304) {
 			if (run->len > end &&
-			    http_send(r, script_head + end, run->len - end, false) == 0)
+			    http_send(r, script_head + end, run->len - end,
+			              false) == 0)
 				r->body_sent = (off_t)(run->len - end);
 			run->relay = true;
-			/* perf: a 1 MiB pipe (pipe-max-size's default) for the body,
-			 * not 64 KiB: 6.5 s of CPU for 5 GiB spliced, 4.0 s with it */
+			/* perf: a 1 MiB pipe (pipe-max-size's default) for
+			 * the body, not 64 KiB: 6.5 s of CPU for 5 GiB
+			 * spliced, 4.0 s with it */
 			fcntl(run->stdout_fd, F_SETPIPE_SZ, 1 << 20);
 		}
 		r->script_answered = true;
@@ -1521,17 +1610,24 @@ on_output(struct request *r, struct run *run)
 		           SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (n > 0)
 			r->body_sent += n;
-		else if (n < 0 && errno == EAGAIN && !r->out_sock && client_room(r))
-			;	/* fd 1 a full pipe: it has room again (a socket
-			 * waited its SO_SNDTIMEO already: the client is gone) */
+		/* EAGAIN: fd 1 a full pipe that has room again goes on (a
+		 * socket waited its SO_SNDTIMEO already); else the client is
+		 * gone, or took nothing for --timeout */
+		else if (n < 0 && errno == EAGAIN && !r->out_sock &&
+		         client_room(r))
+			;
 		else if (n < 0 && errno != EINTR)
-			end_soon(run);	/* the client is gone, or took nothing for --timeout */
+			end_soon(run);
 	} else if (run->head_done) {
 		n = read(run->stdout_fd, script_head, sizeof(script_head));
 	} else {
-		n = read(run->stdout_fd, script_head + run->len, sizeof(script_head) - run->len < 4096 ?
-		         sizeof(script_head) - run->len : 4096);	/* the body is the kernel's */
-		if (n > 0 && !(end = head_end(script_head, run->len += (size_t)n)) &&
+		size_t room = sizeof(script_head) - run->len;
+
+		/* a page at most: the body is the kernel's */
+		n = read(run->stdout_fd, script_head + run->len,
+		         room < 4096 ? room : 4096);
+		if (n > 0 &&
+		    !(end = head_end(script_head, run->len += (size_t)n)) &&
 		    run->len < sizeof(script_head))
 			return;
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -1539,7 +1635,7 @@ on_output(struct request *r, struct run *run)
 		run->head_done = true;
 		if (run->mode == PARSED)
 			parsed_head(r, run, end);
-		else	/* HEAD_ONLY: its head as written; with none, ours ended */
+		else /* HEAD_ONLY: its head as written; with none, ours ended */
 			(void)(end ? http_send(r, script_head, end, false) :
 			             http_send(r, "\r\n", 2, false));
 		return;
@@ -1559,9 +1655,11 @@ on_end(struct request *r, struct run *run)
 {
 	siginfo_t si = { 0 };
 
-	if (waitid(P_PID, run->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || !si.si_pid)
+	if (waitid(P_PID, run->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	    !si.si_pid)
 		return;
-	r->script_exit = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+	r->script_exit =
+	        si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 	r->script_signal = si.si_code == CLD_EXITED ? 0 : si.si_status;
 	kill(-run->pid, SIGKILL);
 	while (waitpid(run->pid, NULL, 0) < 0 && errno == EINTR)
@@ -1619,11 +1717,14 @@ supervise(struct request *r, const struct server *sv, const struct cgi *c,
 		int n = 0, io = -1, ie = -1, ix = -1, k;
 
 		if (run->stdout_fd >= 0)
-			p[io = n++] = (struct pollfd){ .fd = run->stdout_fd, .events = POLLIN };
+			p[io = n++] = (struct pollfd){.fd = run->stdout_fd,
+			                              .events = POLLIN};
 		if (run->err >= 0)
-			p[ie = n++] = (struct pollfd){ .fd = run->err, .events = POLLIN };
+			p[ie = n++] = (struct pollfd){.fd = run->err,
+			                              .events = POLLIN};
 		if (run->pidfd >= 0)
-			p[ix = n++] = (struct pollfd){ .fd = run->pidfd, .events = POLLIN };
+			p[ix = n++] = (struct pollfd){.fd = run->pidfd,
+			                              .events = POLLIN};
 		if ((k = poll_until(p, (nfds_t)n, wake_at(run))) == 0)
 			on_stop(r, sv, run);
 		if (k <= 0)
@@ -1679,8 +1780,11 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	long long started = now_ms(), sent;
 	enum status s;
 
-	run = (struct run){ .pidfd = -1, .stdout_fd = -1, .err = -1, .stop = r->deadline,
-	                    .mode = DIRECT };
+	run = (struct run){.pidfd = -1,
+	                   .stdout_fd = -1,
+	                   .err = -1,
+	                   .stop = r->deadline,
+	                   .mode = DIRECT};
 	if (c->nph)
 		run.mode = NPH;
 	else if (sv->parse_headers)
@@ -1691,7 +1795,8 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 		/* an open head: the script writes the rest of it */
 		http_head_begin(&r->resp, r, S_OK, "Script output follows");
 		http_head_add(&r->resp, "Connection: close\r\n");
-		if (!r->http09 && http_send(r, r->resp.buf, r->resp.len, false) < 0) {
+		if (!r->http09 &&
+		    http_send(r, r->resp.buf, r->resp.len, false) < 0) {
 			r->status = 0;
 			return http_gone(r);
 		}
@@ -1699,14 +1804,17 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	if (run.mode >= HEAD_ONLY) {
 		sigaction(SIGALRM, &alarm_action, NULL);
 		alarm(alarm_left(r));
-		if (r->out_sock)	/* a client that takes nothing for --timeout is gone */
-			setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof(idle));
+		/* a client that takes nothing for --timeout is gone */
+		if (r->out_sock)
+			setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &idle,
+			           sizeof(idle));
 	}
 	sent = http_bytes_out(r);
 	if ((s = start(r, &run, c))) {
 		if (!r->status)
 			return s;
-		/* our 200 is out, the head open: the log says the answer failed */
+		/* our 200 is out, the head open: the log says the answer
+		 * failed */
 		log_error(sv, "%s: %s", r->path, r->msg);
 		r->status = s;
 		return S_NONE;
@@ -1716,8 +1824,8 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	alarm(0);
 	end_orphans(sv);
 	if (run.dropped)
-		log_error(sv, "%s %s: stderr: %zu more bytes not logged", r->peer_addr,
-		          c->script_name, run.dropped);
+		log_error(sv, "%s %s: stderr: %zu more bytes not logged",
+		          r->peer_addr, c->script_name, run.dropped);
 	r->script_ms = now_ms() - started;
 	r->script_timed_out = run.timed_out;
 	if (run.mode <= NPH && sent >= 0 && http_bytes_out(r) >= sent)

@@ -37,10 +37,21 @@
 #include "cgi.h"
 #include "file.h"
 
-enum { OPT_CGI_TIMEOUT = 256, OPT_CHROOT, OPT_FOLLOW, OPT_NO_LISTING,
-       OPT_PASS_AUTH, OPT_MAX_BODY, OPT_DOTFILES, OPT_PROXY, OPT_HTTPS, OPT_CGI_EXT,
-       OPT_SCRIPT, OPT_HELP,
-       OPT_VERSION };
+enum {
+	OPT_CGI_TIMEOUT = 256,
+	OPT_CHROOT,
+	OPT_FOLLOW,
+	OPT_NO_LISTING,
+	OPT_PASS_AUTH,
+	OPT_MAX_BODY,
+	OPT_DOTFILES,
+	OPT_PROXY,
+	OPT_HTTPS,
+	OPT_CGI_EXT,
+	OPT_SCRIPT,
+	OPT_HELP,
+	OPT_VERSION
+};
 
 static const struct option long_options[] = {
 	{ "directory", required_argument, NULL, 'd' },
@@ -66,29 +77,29 @@ static const struct option long_options[] = {
 };
 
 static const char usage_text[] =
-	"usage: cgiinetd [options] [DIR]\n"
-	"Answer one HTTP request on stdin/stdout: a file from DIR, or a CGI script.\n"
-	"\n"
-	"  -d, --directory DIR   document root (default: the current directory)\n"
-	"  -c, --cgi-dirs LIST   CGI directories, comma-separated (/cgi-bin,/htbin)\n"
-	"  -u, --user USER       account (or UID:GID) to become when root (nobody)\n"
-	"  -t, --timeout SECS    limit for receiving the request head (30)\n"
-	"      --cgi-timeout SECS  wall-clock limit for a script, 0: none (300)\n"
-	"  -P, --parse-headers   parse the script's head: Status, Location (RFC 3875)\n"
-	"      --chroot          chroot into the document root (root only)\n"
-	"      --follow-symlinks allow symlinks leading out of the document root\n"
-	"      --no-listing      403 instead of directory listings\n"
-	"  -l, --log DEST        syslog, stderr, none, or a file to append to\n"
-	"  -e NAME[=VALUE]       pass or set a variable for scripts (repeatable)\n"
-	"      --pass-auth       give scripts the Authorization header\n"
-	"      --max-body BYTES  largest chunked request body spooled (1 GiB)\n"
-	"      --dotfiles        serve names beginning with '.'\n"
-	"      --proxy-protocol  a PROXY v1/v2 header first gives the client address\n"
-	"      --https           the launcher terminates TLS: scripts get HTTPS=on\n"
-	"      --cgi-ext .EXT[=PROGRAM]  files ending in .EXT are scripts (run by\n"
-	"                        PROGRAM FILE if given); repeatable\n"
-	"      --script /URL=PROGRAM  /URL and below run PROGRAM; repeatable\n"
-	"      --help, --version\n";
+"usage: cgiinetd [options] [DIR]\n"
+"Answer one HTTP request on stdin/stdout: a file from DIR, or a CGI script.\n"
+"\n"
+"  -d, --directory DIR   document root (default: the current directory)\n"
+"  -c, --cgi-dirs LIST   CGI directories, comma-separated (/cgi-bin,/htbin)\n"
+"  -u, --user USER       account (or UID:GID) to become when root (nobody)\n"
+"  -t, --timeout SECS    limit for receiving the request head (30)\n"
+"      --cgi-timeout SECS  wall-clock limit for a script, 0: none (300)\n"
+"  -P, --parse-headers   parse the script's head: Status, Location (RFC 3875)\n"
+"      --chroot          chroot into the document root (root only)\n"
+"      --follow-symlinks allow symlinks leading out of the document root\n"
+"      --no-listing      403 instead of directory listings\n"
+"  -l, --log DEST        syslog, stderr, none, or a file to append to\n"
+"  -e NAME[=VALUE]       pass or set a variable for scripts (repeatable)\n"
+"      --pass-auth       give scripts the Authorization header\n"
+"      --max-body BYTES  largest chunked request body spooled (1 GiB)\n"
+"      --dotfiles        serve names beginning with '.'\n"
+"      --proxy-protocol  a PROXY v1/v2 header first gives the client address\n"
+"      --https           the launcher terminates TLS: scripts get HTTPS=on\n"
+"      --cgi-ext .EXT[=PROGRAM]  files ending in .EXT are scripts (run by\n"
+"                        PROGRAM FILE if given); repeatable\n"
+"      --script /URL=PROGRAM  /URL and below run PROGRAM; repeatable\n"
+"      --help, --version\n";
 
 /* The one way out at start-up (a bad command line, a root, user or log
  * that cannot be had): one line on stderr and exit 2; when standard
@@ -136,14 +147,17 @@ parse_cgi_dirs(struct request *r, struct server *sv, char *list)
 	char *save = NULL;
 
 	sv->ncgi_dirs = 0;
-	for (char *d = strtok_r(list, ",", &save); d; d = strtok_r(NULL, ",", &save)) {
+	for (char *d = strtok_r(list, ",", &save); d;
+	     d = strtok_r(NULL, ",", &save)) {
 		size_t n = strlen(d);
 		while (n > 1 && d[n - 1] == '/')
 			d[--n] = '\0';
 		if (d[0] != '/' || n < 2 || strstr(d, "/.") || strstr(d, "//"))
-			fatal(r, NULL, "a CGI directory is a URL path like /cgi-bin: '%s'", d);
+			fatal(r, NULL, "a CGI directory is a URL path like "
+			      "/cgi-bin: '%s'", d);
 		if (sv->ncgi_dirs == CGI_DIRS_MAX)
-			fatal(r, NULL, "at most %d CGI directories", CGI_DIRS_MAX);
+			fatal(r, NULL, "at most %d CGI directories",
+			      CGI_DIRS_MAX);
 		sv->cgi_dirs[sv->ncgi_dirs++] = d;
 	}
 	if (sv->ncgi_dirs == 0)
@@ -156,8 +170,10 @@ add_extra_env(struct request *r, struct server *sv, const char *arg)
 	size_t n = strcspn(arg, "=");
 	char *v;
 
-	if (n == 0 || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                          "0123456789_") != n || (arg[0] >= '0' && arg[0] <= '9'))
+	if (n == 0 ||
+	    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                "0123456789_") != n ||
+	    (arg[0] >= '0' && arg[0] <= '9'))
 		fatal(r, NULL, "-e takes NAME or NAME=VALUE: '%s'", arg);
 	if (sv->nextra_env == EXTRA_ENV_MAX)
 		fatal(r, NULL, "at most %d -e options", EXTRA_ENV_MAX);
@@ -180,9 +196,13 @@ add_cgi_ext(struct request *r, struct server *sv, char *arg)
 	char *eq = strchr(arg, '=');
 	size_t n = eq ? (size_t)(eq - arg) : strlen(arg);
 
-	if (n < 2 || arg[0] != '.' || strspn(arg + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != n - 1 || (eq && eq[1] != '/'))
-		fatal(r, NULL, "--cgi-ext takes .EXT or .EXT=/PROGRAM: '%s'", arg);
+	if (n < 2 || arg[0] != '.' ||
+	    strspn(arg + 1,
+	           "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	           "abcdefghijklmnopqrstuvwxyz0123456789_.-") != n - 1 ||
+	    (eq && eq[1] != '/'))
+		fatal(r, NULL, "--cgi-ext takes .EXT or .EXT=/PROGRAM: '%s'",
+		      arg);
 	if (sv->nexts == CGI_EXTS_MAX)
 		fatal(r, NULL, "at most %d --cgi-ext options", CGI_EXTS_MAX);
 	if (eq)
@@ -238,14 +258,19 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 	                       .listing = true, .rootfd = -1, .logfd = -1,
 	                       .procfd = -1, .spooldir = -1 };
 	parse_cgi_dirs(r, sv, default_dirs);
-	while ((c = getopt_long(argc, argv, "d:c:u:t:Pl:e:", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:c:u:t:Pl:e:", long_options,
+	                        NULL)) != -1) {
 		switch (c) {
 		case 'd': sv->docroot = optarg; break;
 		case 'c': parse_cgi_dirs(r, sv, optarg); break;
 		case 'u': sv->user = optarg; break;
-		case 't': sv->timeout = (int)parse_number(r, optarg, "--timeout", 1, 86400); break;
+		case 't':
+			sv->timeout = (int)parse_number(r, optarg, "--timeout",
+			                                1, 86400);
+			break;
 		case OPT_CGI_TIMEOUT:
-			sv->cgi_timeout = (int)parse_number(r, optarg, "--cgi-timeout", 0, 86400 * 7);
+			sv->cgi_timeout = (int)parse_number(
+			        r, optarg, "--cgi-timeout", 0, 86400 * 7);
 			break;
 		case 'P': sv->parse_headers = true; break;
 		case OPT_CHROOT: sv->chroot = true; break;
@@ -255,7 +280,8 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 		case 'e': add_extra_env(r, sv, optarg); break;
 		case OPT_PASS_AUTH: sv->pass_auth = true; break;
 		case OPT_MAX_BODY:
-			sv->max_body = parse_number(r, optarg, "--max-body", 0, 1LL << 50);
+			sv->max_body = parse_number(r, optarg, "--max-body", 0,
+			                            1LL << 50);
 			break;
 		case OPT_DOTFILES: sv->dotfiles = true; break;
 		case OPT_PROXY: sv->proxy_protocol = true; break;
@@ -267,21 +293,26 @@ parse_options(struct request *r, struct server *sv, int argc, char *argv[])
 		case OPT_HELP:
 		case OPT_VERSION:
 			if (r->out_sock)
-				fatal(r, NULL, "--help or --version given to a server");
-			fputs(c == OPT_HELP ? usage_text : "cgiinetd " VERSION "\n", stdout);
+				fatal(r, NULL,
+				      "--help or --version given to a server");
+			if (c == OPT_HELP)
+				fputs(usage_text, stdout);
+			else
+				puts("cgiinetd " VERSION);
 			exit(0);
 		default: fatal(r, NULL, "unknown option");
 		}
 	}
 	if (optind < argc - 1 || (optind < argc && sv->docroot))
-		fatal(r, NULL, "one document root, as -d DIR or as the operand");
+		fatal(r, NULL,
+		      "one document root, as -d DIR or as the operand");
 	if (optind < argc)
 		sv->docroot = argv[optind];
 	if (!sv->docroot)
 		sv->docroot = ".";
 }
 
-/* ---- the connection -------------------------------------------------------- */
+/* ---- the connection ------------------------------------------------------ */
 
 /* Clear O_NONBLOCK if a launcher left it set: scripts expect blocking fds.
  * Returns the flags as they now are. */
@@ -315,10 +346,12 @@ setup_fds(struct request *r)
 		unsetenv("LISTEN_PID");
 		unsetenv("LISTEN_FDNAMES");
 	}
+	/* one closed: /dev/null takes its place (open() takes the lowest
+	 * free descriptor) */
 	for (int fd = 0; fd <= 2; fd++)
-		while (fstat(fd, &st[fd]) < 0)	/* closed: /dev/null takes its place */
+		while (fstat(fd, &st[fd]) < 0)
 			if ((null = open("/dev/null", O_RDWR)) != fd)
-				_exit(2);	/* open() takes the lowest free fd */
+				_exit(2);
 	if (S_ISSOCK(st[2].st_mode) && ((st[2].st_dev == st[0].st_dev &&
 	    st[2].st_ino == st[0].st_ino) || (st[2].st_dev == st[1].st_dev &&
 	    st[2].st_ino == st[1].st_ino))) {
@@ -381,11 +414,12 @@ env_address(const char *name, const char *pname, char *addr, size_t alen,
 
 /* The first launcher variable pair that holds a valid address and port. */
 static void
-address_from_env(const char *const names[][2], size_t n, char *addr, size_t alen,
-                 char *port, size_t plen)
+address_from_env(const char *const names[][2], size_t n, char *addr,
+                 size_t alen, char *port, size_t plen)
 {
 	for (size_t i = 0; i < n; i++)
-		if (env_address(names[i][0], names[i][1], addr, alen, port, plen))
+		if (env_address(names[i][0], names[i][1], addr, alen, port,
+		                plen))
 			return;
 	strcpy(addr, "127.0.0.1");	/* both hold any address's text */
 	strcpy(port, "0");
@@ -416,28 +450,35 @@ static void
 find_addresses(struct request *r)
 {
 	static const char *const peer_env[][2] = {
-		{ "REMOTE_ADDR", "REMOTE_PORT" }, { "TCPREMOTEIP", "TCPREMOTEPORT" },
-		{ "SOCAT_PEERADDR", "SOCAT_PEERPORT" }, { "REMOTE_HOST", "REMOTE_PORT" } };
+		{ "REMOTE_ADDR", "REMOTE_PORT" },
+		{ "TCPREMOTEIP", "TCPREMOTEPORT" },
+		{ "SOCAT_PEERADDR", "SOCAT_PEERPORT" },
+		{ "REMOTE_HOST", "REMOTE_PORT" },
+	};
 	static const char *const local_env[][2] = {
-		{ "TCPLOCALIP", "TCPLOCALPORT" }, { "SOCAT_SOCKADDR", "SOCAT_SOCKPORT" } };
+		{ "TCPLOCALIP", "TCPLOCALPORT" },
+		{ "SOCAT_SOCKADDR", "SOCAT_SOCKPORT" },
+	};
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
 	bool on_socket = true;
 
 	if (getpeername(0, (struct sockaddr *)&ss, &len) < 0 ||
-	    !sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
-	                   sizeof(r->peer_port))) {
-		address_from_env(peer_env, 4, r->peer_addr, sizeof(r->peer_addr),
-		                 r->peer_port, sizeof(r->peer_port));
+	    !sockaddr_text(&ss, r->peer_addr, sizeof(r->peer_addr),
+	                   r->peer_port, sizeof(r->peer_port))) {
+		address_from_env(peer_env, 4, r->peer_addr,
+		                 sizeof(r->peer_addr), r->peer_port,
+		                 sizeof(r->peer_port));
 		on_socket = false;
 	}
 	len = sizeof(ss);
 	if ((on_socket && stunnel_peer(r)) ||
 	    getsockname(0, (struct sockaddr *)&ss, &len) < 0 ||
-	    !sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr), r->local_port,
-	                   sizeof(r->local_port)))
-		address_from_env(local_env, 2, r->local_addr, sizeof(r->local_addr),
-		                 r->local_port, sizeof(r->local_port));
+	    !sockaddr_text(&ss, r->local_addr, sizeof(r->local_addr),
+	                   r->local_port, sizeof(r->local_port)))
+		address_from_env(local_env, 2, r->local_addr,
+		                 sizeof(r->local_addr), r->local_port,
+		                 sizeof(r->local_port));
 }
 
 /* ---- logging ------------------------------------------------------------ */
@@ -449,9 +490,11 @@ log_line(const struct server *sv, int priority, const char *line, size_t len)
 	case LOG_TO_SYSLOG:
 		syslog(priority, "%.*s", (int)len, line);
 		break;
+	/* one write per line: many processes share it */
 	case LOG_TO_FILE:
-	case LOG_TO_STDERR:	/* one write per line: many processes share it */
-		(void)write_all(sv->log == LOG_TO_FILE ? sv->logfd : 2, line, len + 1);
+	case LOG_TO_STDERR:
+		(void)write_all(sv->log == LOG_TO_FILE ? sv->logfd : 2, line,
+		                len + 1);
 		break;
 	case LOG_TO_NONE:
 		break;
@@ -501,8 +544,9 @@ log_escape(char *dst, size_t cap, const char *s)
 static void
 log_request(const struct server *sv, const struct request *r)
 {
-	static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	static const char months[][4] = {"Jan", "Feb", "Mar", "Apr",
+	                                 "May", "Jun", "Jul", "Aug",
+	                                 "Sep", "Oct", "Nov", "Dec"};
 	char line[4096 + 2 * 1024 + 512], req[4096], ref[1024], ua[1024];
 	char bytes[24], status[8], script[64] = "";
 	struct tm tm;
@@ -516,22 +560,25 @@ log_request(const struct server *sv, const struct request *r)
 	log_escape(ua, sizeof(ua), http_field(r, "User-Agent"));
 	snprintf(bytes, sizeof(bytes), "%lld", (long long)r->body_sent);
 	snprintf(status, sizeof(status), "%d", r->status);
-	if (r->script_exit >= 0)	/* a script's run: how long, how it ended */
+	/* a script's run: how long, how it ended */
+	if (r->script_exit >= 0)
 		snprintf(script, sizeof(script), " time=%lld.%03lld %s=%d%s",
 		         r->script_ms / 1000, r->script_ms % 1000,
 		         r->script_signal ? "signal" : "exit",
 		         r->script_signal ? r->script_signal : r->script_exit,
 		         r->script_timed_out ? " timeout" : "");
 	n = snprintf(line, sizeof(line),
-	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %s %s \"%s\" \"%s\"%s\n",
-	             r->peer_addr, tm.tm_mday, months[tm.tm_mon % 12], tm.tm_year + 1900,
-	             tm.tm_hour, tm.tm_min, tm.tm_sec, req, r->status ? status : "-",
-	             r->body_sent ? bytes : "-", ref, ua, script);
+	             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s\" %s %s "
+	             "\"%s\" \"%s\"%s\n",
+	             r->peer_addr, tm.tm_mday, months[tm.tm_mon % 12],
+	             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, req,
+	             r->status ? status : "-", r->body_sent ? bytes : "-", ref,
+	             ua, script);
 	if (n > 0 && (size_t)n < sizeof(line))
 		log_line(sv, LOG_INFO, line, (size_t)n - 1);
 }
 
-/* ---- privileges ------------------------------------------------------------ */
+/* ---- privileges ---------------------------------------------------------- */
 
 /* The program's relocated pointers (GOT, .data.rel.ro, .fini_array) made
  * read-only, as a dynamic loader does; a static-pie's start code relocates
@@ -545,7 +592,8 @@ protect_relro(struct dl_phdr_info *info, size_t size, void *failed)
 	for (size_t i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		uintptr_t start = (info->dlpi_addr + ph->p_vaddr) & -page,
-		          end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & -page;
+		          end = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) &
+		                -page;
 
 		if (ph->p_type == PT_GNU_RELRO && end > start &&
 		    mprotect((void *)start, end - start, PROT_READ) < 0)
@@ -567,7 +615,8 @@ user_ids(const char *user, uid_t *uid, gid_t *gid)
 		unsigned long long u, g;
 		char *end;
 
-		if (!isdigit((unsigned char)user[0]) || !isdigit((unsigned char)colon[1]))
+		if (!isdigit((unsigned char)user[0]) ||
+		    !isdigit((unsigned char)colon[1]))
 			return false;
 		errno = 0;
 		u = strtoull(user, &end, 10);
@@ -593,14 +642,20 @@ static int
 open_log(const char *path, char *err, size_t errsz)
 {
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
-	              O_NOCTTY | O_NONBLOCK, 0640);
+	int fd = open(path,
+	              O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW |
+	                      O_NOCTTY | O_NONBLOCK,
+	              0640);
 
 	if (fd < 0)
-		return snprintf(err, errsz, "log file '%s': %s", path, strerror(errno)), -1;
+		return snprintf(err, errsz, "log file '%s': %s", path,
+		                strerror(errno)),
+		       -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return snprintf(err, errsz, "log file '%s': not a regular file", path), -1;
+		return snprintf(err, errsz, "log file '%s': not a regular file",
+		                path),
+		       -1;
 	}
 	return fd;
 }
@@ -609,7 +664,8 @@ open_log(const char *path, char *err, size_t errsz)
  * exec'd from this descriptor. A #! program is exec'd by its path (see
  * exec_script in cgi.c), which a chroot would hide. */
 static int
-open_program(const struct server *sv, struct program *p, char *err, size_t errsz)
+open_program(const struct server *sv, struct program *p, char *err,
+             size_t errsz)
 {
 	struct stat st;
 	char magic[2];
@@ -625,9 +681,12 @@ open_program(const struct server *sv, struct program *p, char *err, size_t errsz
 		                p->path), -1;
 	p->shebang = pread(p->fd, magic, 2, 0) == 2 && !memcmp(magic, "#!", 2);
 	if (p->shebang && sv->chroot)
-		return snprintf(err, errsz, "program '%s' is a #! script: under "
-		                "--chroot only a binary can be run from outside the root",
-		                p->path), -1;
+		return snprintf(err, errsz,
+		                "program '%s' is a #! script: under "
+		                "--chroot only a binary can be run from "
+		                "outside the root",
+		                p->path),
+		       -1;
 	return 0;
 }
 
@@ -655,30 +714,45 @@ secure(struct server *sv, char *err, size_t errsz)
 
 	dl_iterate_phdr(protect_relro, &relro_failed);
 	if (relro_failed)
-		return snprintf(err, errsz, "read-only relocations: %s", strerror(errno)), -1;
+		return snprintf(err, errsz, "read-only relocations: %s",
+		                strerror(errno)),
+		       -1;
 	umask(022);
 	setrlimit(RLIMIT_CORE, &no_core);
 	if (root && !user_ids(sv->user, &uid, &gid))
 		return snprintf(err, errsz, "unknown user '%s'", sv->user), -1;
-	if ((sv->rootfd = open(sv->docroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	if ((sv->rootfd = open(sv->docroot,
+	                       O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    !realpath(sv->docroot, sv->docroot_abs))
-		return snprintf(err, errsz, "document root '%s': %s", sv->docroot,
-		                strerror(errno)), -1;
-	if (sv->log == LOG_TO_FILE && (sv->logfd = open_log(sv->log_path, err, errsz)) < 0)
+		return snprintf(err, errsz, "document root '%s': %s",
+		                sv->docroot, strerror(errno)),
+		       -1;
+	if (sv->log == LOG_TO_FILE &&
+	    (sv->logfd = open_log(sv->log_path, err, errsz)) < 0)
 		return -1;
 	if (open_programs(sv, err, errsz) < 0)
 		return -1;
-	if (sv->log == LOG_TO_SYSLOG)	/* connect now if a chroot will hide /dev/log */
-		openlog("cgiinetd", LOG_PID | (sv->chroot ? LOG_NDELAY : 0), LOG_DAEMON);
-	if (sv->chroot) {	/* /proc too: a script's escaped children are found there */
+	/* connect now if a chroot will hide /dev/log */
+	if (sv->log == LOG_TO_SYSLOG)
+		openlog("cgiinetd", LOG_PID | (sv->chroot ? LOG_NDELAY : 0),
+		        LOG_DAEMON);
+	/* /proc too: a script's escaped children are found there */
+	if (sv->chroot) {
 		sv->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		/* and a disk for bodies, not the memory of a root without /tmp */
-		if ((sv->spooldir = open("/var/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			sv->spooldir = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		/* and a disk for bodies, not the memory of a root without
+		 * /tmp */
+		if ((sv->spooldir = open("/var/tmp",
+		                         O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			sv->spooldir =
+			        open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (!root)
-			return snprintf(err, errsz, "--chroot needs to be started as root"), -1;
+			return snprintf(err, errsz,
+			                "--chroot needs to be started as root"),
+			       -1;
 		if (fchdir(sv->rootfd) < 0 || chroot(".") < 0)
-			return snprintf(err, errsz, "chroot: %s", strerror(errno)), -1;
+			return snprintf(err, errsz, "chroot: %s",
+			                strerror(errno)),
+			       -1;
 		strcpy(sv->docroot_abs, "/");
 	}
 	/* The system calls themselves: this process has one thread, so libc's
@@ -688,16 +762,20 @@ secure(struct server *sv, char *err, size_t errsz)
 	             syscall(SYS_setuid, uid) < 0))
 		return snprintf(err, errsz, "dropping to '%s': %s", sv->user,
 		                strerror(errno)), -1;
-	if (root && (syscall(SYS_setuid, 0) == 0 || geteuid() == 0 || getegid() == 0 ||
-	             getgroups(0, NULL) != 0))
-		return snprintf(err, errsz, "still privileged after dropping to '%s'",
-		                sv->user), -1;
+	if (root && (syscall(SYS_setuid, 0) == 0 || geteuid() == 0 ||
+	             getegid() == 0 || getgroups(0, NULL) != 0))
+		return snprintf(err, errsz,
+		                "still privileged after dropping to '%s'",
+		                sv->user),
+		       -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return snprintf(err, errsz, "no_new_privs: %s", strerror(errno)), -1;
+		return snprintf(err, errsz, "no_new_privs: %s",
+		                strerror(errno)),
+		       -1;
 	return 0;
 }
 
-/* ---- the request ----------------------------------------------------------- */
+/* ---- the request --------------------------------------------------------- */
 
 /* The exit status an answer of ours means (cgiinetd.8, EXIT STATUS). */
 static int
@@ -762,7 +840,8 @@ route(struct request *r, const struct server *sv)
 		if (cgi_is_script(sv, r->path) || cgi_index(sv, r))
 			s = run_script(r, sv);
 		else if (r->method == M_POST)
-			s = http_fail(r, S_NOT_IMPLEMENTED, "Can only POST to CGI scripts");
+			s = http_fail(r, S_NOT_IMPLEMENTED,
+			              "Can only POST to CGI scripts");
 		else
 			s = file_serve(r, sv);
 		if (s || !r->local_location[0])
@@ -798,17 +877,20 @@ main(int argc, char *argv[])
 	r.timeout = sv.timeout;
 	if (secure(&sv, err, sizeof(err)) < 0)
 		fatal(&r, &sv, "%s", err);
-	signal(SIGPIPE, SIG_IGN);	/* a vanished client is an error return */
+	/* a vanished client is an error return */
+	signal(SIGPIPE, SIG_IGN);
 	find_addresses(&r);
 	s = route(&r, &sv);
 	if (r.gone && !r.line[0])
 		return 0;	/* nothing was asked */
+	/* gone: nothing of ours failed, and nothing more goes out */
 	if (r.gone)
-		s = S_NONE;	/* nothing of ours failed, and nothing more goes out */
+		s = S_NONE;
 	else if (s && !r.status)
 		http_send_error(&r, s);
 	else if (s && (int)s != r.status)	/* too late for a page */
-		log_error(&sv, "%s: %s", r.path, r.msg[0] ? r.msg : http_reason((int)s));
+		log_error(&sv, "%s: %s", r.path,
+		          r.msg[0] ? r.msg : http_reason((int)s));
 	log_request(&sv, &r);
 	http_close(&r);
 	return s && !r.script_answered ? exit_code(s) : exit_status(&r);

@@ -42,22 +42,35 @@ static const char *const index_names[] = { "index.html", "index.htm" };
 static const struct {
 	const char *ext, *type;
 } mime_fallback[] = {
-	{ "html", "text/html" }, { "htm", "text/html" }, { "txt", "text/plain" },
-	{ "css", "text/css" }, { "js", "text/javascript" },
-	{ "mjs", "text/javascript" }, { "json", "application/json" },
-	{ "xml", "application/xml" }, { "svg", "image/svg+xml" },
-	{ "png", "image/png" }, { "jpg", "image/jpeg" }, { "jpeg", "image/jpeg" },
-	{ "gif", "image/gif" }, { "webp", "image/webp" },
-	{ "ico", "image/vnd.microsoft.icon" }, { "pdf", "application/pdf" },
-	{ "wasm", "application/wasm" }, { "mp4", "video/mp4" },
-	{ "webm", "video/webm" }, { "mp3", "audio/mpeg" }, { "ogg", "audio/ogg" },
-	{ "woff", "font/woff" }, { "woff2", "font/woff2" },
-	{ "gz", "application/gzip" }, { "zip", "application/zip" },
-	{ "tar", "application/x-tar" },
+        {"html", "text/html"},
+        {"htm", "text/html"},
+        {"txt", "text/plain"},
+        {"css", "text/css"},
+        {"js", "text/javascript"},
+        {"mjs", "text/javascript"},
+        {"json", "application/json"},
+        {"xml", "application/xml"},
+        {"svg", "image/svg+xml"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},
+        {"webp", "image/webp"},
+        {"ico", "image/vnd.microsoft.icon"},
+        {"pdf", "application/pdf"},
+        {"wasm", "application/wasm"},
+        {"mp4", "video/mp4"},
+        {"webm", "video/webm"},
+        {"mp3", "audio/mpeg"},
+        {"ogg", "audio/ogg"},
+        {"woff", "font/woff"},
+        {"woff2", "font/woff2"},
+        {"gz", "application/gzip"},
+        {"zip", "application/zip"},
+        {"tar", "application/x-tar"},
 };
 
-
-/* ---- static files --------------------------------------------------------- */
+/* ---- static files -------------------------------------------------------- */
 
 static enum status
 errno_status(struct request *r)
@@ -84,7 +97,8 @@ is_hidden(const struct server *sv, const char *path)
 {
 	if (sv->dotfiles)
 		return false;
-	if (!strncmp(path, "/.well-known", 12) && (!path[12] || path[12] == '/'))
+	if (!strncmp(path, "/.well-known", 12) &&
+	    (!path[12] || path[12] == '/'))
 		path += 12;
 	return strstr(path, "/.") != NULL;
 }
@@ -99,12 +113,16 @@ under_cgi_dir(const struct server *sv, const char *path)
 	size_t ncgi = 0;
 	char prefix[REQ_LINE_MAX + 2];
 
-	for (const char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+	for (const char *slash = strchr(path + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
 		int fd;
-		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path), path);
-		if (ncgi == 0)	/* the CGI directories, looked up when first needed */
+		snprintf(prefix, sizeof(prefix), "%.*s", (int)(slash - path),
+		         path);
+		/* the CGI directories, looked up when first needed */
+		if (ncgi == 0)
 			for (size_t i = 0; i < sv->ncgi_dirs; i++)
-				if ((fd = open_root(sv, sv->cgi_dirs[i], O_PATH)) >= 0) {
+				if ((fd = open_root(sv, sv->cgi_dirs[i],
+				                    O_PATH)) >= 0) {
 					if (fstat(fd, &cgi[ncgi]) == 0)
 						ncgi++;
 					close(fd);
@@ -117,7 +135,8 @@ under_cgi_dir(const struct server *sv, const char *path)
 			st.st_ino = 0;
 		close(fd);
 		for (size_t i = 0; i < ncgi; i++)
-			if (st.st_dev == cgi[i].st_dev && st.st_ino == cgi[i].st_ino)
+			if (st.st_dev == cgi[i].st_dev &&
+			    st.st_ino == cgi[i].st_ino)
 				return true;
 	}
 	return false;
@@ -147,13 +166,15 @@ real_path(const struct server *sv, int fd, char *out, size_t cap)
 	if ((len = readlink(link, buf, sizeof(buf) - 1)) <= 0)
 		return false;
 	buf[len] = '\0';
-	if (buf[0] != '/' || strncmp(buf, sv->docroot_abs, n) || (buf[n] && buf[n] != '/'))
+	if (buf[0] != '/' || strncmp(buf, sv->docroot_abs, n) ||
+	    (buf[n] && buf[n] != '/'))
 		return false;
 	snprintf(out, cap, "%s", buf[n] ? buf + n : "/");
 	return true;
 }
 
-static int open_in_checked(const struct server *sv, const char *path, int flags);
+static int open_in_checked(const struct server *sv, const char *path,
+                           int flags);
 
 /* Open a path to be served as a file or a listing. Neither its spelling
  * nor, through symlinks, where it really leads may be a dot-file or lie
@@ -163,7 +184,8 @@ static int open_in_checked(const struct server *sv, const char *path, int flags)
 static int
 open_static(const struct server *sv, const char *path, int flags)
 {
-	if (is_hidden(sv, path) || under_cgi_dir(sv, path) || is_ext_script(sv, path))
+	if (is_hidden(sv, path) || under_cgi_dir(sv, path) ||
+	    is_ext_script(sv, path))
 		return errno = ENOENT, -1;
 	return open_in_checked(sv, path, flags);
 }
@@ -222,9 +244,12 @@ mime_system_type(const char *ext)
 static const char *
 python_type(const char *ext)
 {
-	static const struct { const char *ext, *type; } map[] = {
-		{ "gz", "application/gzip" }, { "Z", "application/octet-stream" },
-		{ "bz2", "application/x-bzip2" }, { "xz", "application/x-xz" },
+	static const struct { const char *ext, *type;
+	} map[] = {
+	        {"gz", "application/gzip"},
+	        {"Z", "application/octet-stream"},
+	        {"bz2", "application/x-bzip2"},
+	        {"xz", "application/x-xz"},
 	};
 
 	for (size_t i = 0; i < LEN(map); i++)
@@ -263,7 +288,8 @@ struct rep {
 	int fd;
 	struct stat st;
 	bool gzip;		/* the sibling: Content-Encoding: gzip */
-	bool vary;		/* there is one: the answer varies by Accept-Encoding */
+	/* there is one: the answer varies by Accept-Encoding */
+	bool vary;
 	char etag[64];
 	char modified[30];
 };
@@ -277,8 +303,12 @@ q_is_zero(const char *params)
 	while ((q = strchr(q, ';'))) {
 		q += 1 + strspn(q + 1, " \t");
 		if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=') {
-			size_t n = q[2] == '0' && q[3] == '.' ? 4 + strspn(q + 4, "0") : 3;
-			return q[2] == '0' && strspn(q + n, " \t") == strlen(q + n);
+			size_t n = 3;
+
+			if (q[2] == '0' && q[3] == '.')
+				n = 4 + strspn(q + 4, "0");
+			return q[2] == '0' &&
+			       strspn(q + n, " \t") == strlen(q + n);
 		}
 	}
 	return false;
@@ -292,7 +322,8 @@ gzip_in(const char *ae, int *gzip, int *star)
 	char list[HDR_LINE_MAX + 1], *save = NULL;
 
 	snprintf(list, sizeof(list), "%s", ae);
-	for (char *el = strtok_r(list, ",", &save); el; el = strtok_r(NULL, ",", &save)) {
+	for (char *el = strtok_r(list, ",", &save); el;
+	     el = strtok_r(NULL, ",", &save)) {
 		size_t n;
 		el += strspn(el, " \t");
 		n = strcspn(el, " \t;");
@@ -416,7 +447,8 @@ precondition_failed(const struct request *r, const char *etag,
 
 	if (http_field(r, "If-Match"))
 		return !etag_listed(r, "If-Match", etag, true);
-	return mtime && parse_date(http_field(r, "If-Unmodified-Since"), &since) &&
+	return mtime &&
+	       parse_date(http_field(r, "If-Unmodified-Since"), &since) &&
 	       *mtime > since;
 }
 
@@ -441,7 +473,8 @@ range_pos(const char **s, off_t *v)
 
 	*v = 0;
 	for (size_t i = 0; i < n; i++)
-		*v = *v > (INT64_MAX - 9) / 10 ? INT64_MAX : *v * 10 + ((*s)[i] - '0');
+		*v = *v > (INT64_MAX - 9) / 10 ? INT64_MAX
+		                               : *v * 10 + ((*s)[i] - '0');
 	*s += n;
 	return n > 0;
 }
@@ -452,14 +485,17 @@ range_pos(const char **s, off_t *v)
 enum range { RANGE_WHOLE, RANGE_PART, RANGE_UNSATISFIABLE };
 
 static enum range
-byte_range(const struct request *r, const struct rep *p, off_t *first, off_t *last)
+byte_range(const struct request *r, const struct rep *p, off_t *first,
+           off_t *last)
 {
-	const char *range = http_field(r, "Range"), *ifr = http_field(r, "If-Range");
+	const char *range = http_field(r, "Range"),
+	           *ifr = http_field(r, "If-Range");
 	off_t size = p->st.st_size, a, b;
 	bool has_a, has_b;
 
 	if (!range || r->method != M_GET || strncasecmp(range, "bytes=", 6) ||
-	    strchr(range, ',') || (ifr && strcmp(ifr, p->etag) && strcmp(ifr, p->modified)))
+	    strchr(range, ',') ||
+	    (ifr && strcmp(ifr, p->etag) && strcmp(ifr, p->modified)))
 		return RANGE_WHOLE;
 	range += 6;
 	has_a = range_pos(&range, &a);
@@ -496,22 +532,25 @@ send_not_modified(struct request *r, const struct rep *p)
 
 /* The head of a 200 or 206 for a file. */
 static void
-file_head(struct resp_head *h, struct request *r, const struct rep *p, const char *type,
-          enum range range, off_t first, off_t last)
+file_head(struct resp_head *h, struct request *r, const struct rep *p,
+          const char *type, enum range range, off_t first, off_t last)
 {
 	char len[24];
 
-	http_head_begin(h, r, range == RANGE_PART ? S_PARTIAL_CONTENT : S_OK, NULL);
-	http_head_cat(h, "Content-Type: ", type, "\r\n",
-	              p->gzip ? "Content-Encoding: gzip\r\n" : "",
-	              "Content-Length: ", decimal(len, (unsigned long long)(last - first + 1)),
-	              "\r\n");
+	http_head_begin(h, r, range == RANGE_PART ? S_PARTIAL_CONTENT : S_OK,
+	                NULL);
+	http_head_cat(
+	        h, "Content-Type: ", type, "\r\n",
+	        p->gzip ? "Content-Encoding: gzip\r\n" : "", "Content-Length: ",
+	        decimal(len, (unsigned long long)(last - first + 1)), "\r\n");
 	if (range == RANGE_PART)
-		http_head_add(h, "Content-Range: bytes %lld-%lld/%lld\r\n", (long long)first,
-		              (long long)last, (long long)p->st.st_size);
+		http_head_add(h, "Content-Range: bytes %lld-%lld/%lld\r\n",
+		              (long long)first, (long long)last,
+		              (long long)p->st.st_size);
 	http_head_cat(h, "Last-Modified: ", p->modified, "\r\nETag: ", p->etag,
 	              "\r\nAccept-Ranges: bytes\r\n",
-	              p->vary ? "Vary: Accept-Encoding\r\n" : "", "Connection: close\r\n");
+	              p->vary ? "Vary: Accept-Encoding\r\n" : "",
+	              "Connection: close\r\n");
 }
 
 /* "inode-size-mtime" in hex: changes whenever the file is replaced or
@@ -526,8 +565,10 @@ etag(char out[64], const struct stat *st)
 	*p++ = '-';
 	p = put_number(p, (unsigned long long)st->st_size, 16, 1);
 	*p++ = '-';
-	p = put_number(p, (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL +
-	               (unsigned long long)st->st_mtim.tv_nsec, 16, 1);
+	p = put_number(p,
+	               (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL +
+	                       (unsigned long long)st->st_mtim.tv_nsec,
+	               16, 1);
 	memcpy(p, "\"", 2);
 }
 
@@ -552,7 +593,8 @@ send_file(struct request *r, const struct server *sv, int fd,
 		s = send_not_modified(r, &p);
 	} else if (range == RANGE_UNSATISFIABLE) {
 		snprintf(r->extra_header, sizeof(r->extra_header),
-		         "Content-Range: bytes */%lld\r\n", (long long)p.st.st_size);
+		         "Content-Range: bytes */%lld\r\n",
+		         (long long)p.st.st_size);
 		s = S_RANGE_NOT_SATISFIABLE;
 	} else {
 		if (range == RANGE_WHOLE) {
@@ -594,7 +636,7 @@ redirect_slash(struct request *r)
 	return S_NONE;
 }
 
-/* ---- directory listings --------------------------------------------------- */
+/* ---- directory listings -------------------------------------------------- */
 
 /* perf: a listing of 100,000 entries took 1,152 M user instructions, 490
  * ms of CPU and 5.0 MiB (strcasecmp under qsort 60 %, a call per escaped
@@ -731,7 +773,8 @@ listing_add(struct listing *l, const char *name, bool dir, bool link)
 	memset(d + len, 0, pad - len);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
-		bool upper = (unsigned)c - 'A' < 26;	/* tolower in the C locale */
+		/* tolower in the C locale */
+		bool upper = (unsigned)c - 'A' < 26;
 		d[i] = (char)(upper ? c | 32 : c);
 		cased = cased || upper;
 		q += quote_plain(c) ? 1 : 3;
@@ -744,9 +787,12 @@ listing_add(struct listing *l, const char *name, bool dir, bool link)
 	}
 	/* <li><a href="Q/">H/</a></li>\n, the slashes for a directory */
 	l->length += (off_t)(13 + q + (dir ? 3 : 2) + h + (link || dir) + 10);
-	l->e[l->n++] = (struct entry){ .off = (uint32_t)l->used, .len = (uint16_t)len,
-	                               .dir = dir, .link = link, .plain = plain,
-	                               .cased = cased };
+	l->e[l->n++] = (struct entry){.off = (uint32_t)l->used,
+	                              .len = (uint16_t)len,
+	                              .dir = dir,
+	                              .link = link,
+	                              .plain = plain,
+	                              .cased = cased};
 	l->used += cased ? 2 * pad : pad;
 	return true;
 }
@@ -781,17 +827,22 @@ read_entries(struct listing *l, const struct server *sv, const char *path,
 			struct stat st;
 
 			i += de->reclen;
-			if (de->name[0] == '.' && (!sv->dotfiles || !de->name[1] ||
-			    !strcmp(de->name, "..")))
+			if (de->name[0] == '.' &&
+			    (!sv->dotfiles || !de->name[1] ||
+			     !strcmp(de->name, "..")))
 				continue;
 			if (type == DT_UNKNOWN &&
-			    fstatat(dirfd, de->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			    fstatat(dirfd, de->name, &st,
+			            AT_SYMLINK_NOFOLLOW) == 0)
 				type = S_ISLNK(st.st_mode) ? DT_LNK :
 				       S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
-			if (!listing_add(l, de->name, type == DT_DIR ||
-			                 ((type == DT_LNK || type == DT_UNKNOWN) &&
-			                  entry_is_dir(sv, path, de->name)),
-			                 type == DT_LNK))
+			if (!listing_add(
+			            l, de->name,
+			            type == DT_DIR ||
+			                    ((type == DT_LNK ||
+			                      type == DT_UNKNOWN) &&
+			                     entry_is_dir(sv, path, de->name)),
+			            type == DT_LNK))
 				return false;
 		}
 	}
@@ -817,7 +868,8 @@ entry_cmp(const char *names, const struct entry *ea, const struct entry *eb)
 			return x < y ? -1 : 1;
 		}
 		if ((x - ones) & ~x & hi)	/* both end in this word */
-			return strcmp(entry_name(names, ea), entry_name(names, eb));
+			return strcmp(entry_name(names, ea),
+			              entry_name(names, eb));
 	}
 }
 
@@ -833,7 +885,8 @@ sort_entries(struct entry *to, struct entry *from, size_t n, const char *names)
 		for (size_t a = 1; a < n; a++) {
 			struct entry x = to[a];
 			size_t b = a;
-			for (; b > 0 && entry_cmp(names, &to[b - 1], &x) > 0; b--)
+			for (; b > 0 && entry_cmp(names, &to[b - 1], &x) > 0;
+			     b--)
 				to[b] = to[b - 1];
 			to[b] = x;
 		}
@@ -842,7 +895,8 @@ sort_entries(struct entry *to, struct entry *from, size_t n, const char *names)
 	sort_entries(from, to, half, names);
 	sort_entries(from + half, to + half, n - half, names);
 	while (i < half && j < n)
-		to[k++] = entry_cmp(names, &from[i], &from[j]) <= 0 ? from[i++] : from[j++];
+		to[k++] = entry_cmp(names, &from[i], &from[j]) <= 0 ? from[i++]
+		                                                    : from[j++];
 	while (i < half)
 		to[k++] = from[i++];
 	while (j < n)
@@ -879,7 +933,8 @@ page_str(struct page *p, const char *s, size_t n)
 
 static const char page_top[] = "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n"
 	"<meta charset=\"utf-8\">\n<title>Directory listing for ";
-static const char page_h1[] = "</title>\n</head>\n<body>\n<h1>Directory listing for ";
+static const char page_h1[] =
+        "</title>\n</head>\n<body>\n<h1>Directory listing for ";
 static const char page_ul[] = "</h1>\n<hr>\n<ul>\n";
 static const char page_end[] = "</ul>\n<hr>\n</body>\n</html>\n";
 
@@ -903,9 +958,11 @@ page_send(struct page *p, const char *path, const struct listing *l)
 	char *d;
 
 	page_str(p, page_top, sizeof(page_top) - 1);
-	p->len = (size_t)(html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
+	p->len = (size_t)(html_escape(page_room(p, 5 * plen), path, plen) -
+	                  p->buf);
 	page_str(p, page_h1, sizeof(page_h1) - 1);
-	p->len = (size_t)(html_escape(page_room(p, 5 * plen), path, plen) - p->buf);
+	p->len = (size_t)(html_escape(page_room(p, 5 * plen), path, plen) -
+	                  p->buf);
 	page_str(p, page_ul, sizeof(page_ul) - 1);
 	for (size_t i = 0; i < l->n && !p->failed; i++) {
 		const struct entry *e = &l->e[i];
@@ -913,12 +970,14 @@ page_send(struct page *p, const char *path, const struct listing *l)
 		d = page_room(p, 40 + 8 * (size_t)e->len);
 		memcpy(d, "<li><a href=\"", 13);
 		d += 13;
-		d = e->plain ? put_plain(d, name, e->len) : put_quoted(d, name, e->len);
+		d = e->plain ? put_plain(d, name, e->len)
+		             : put_quoted(d, name, e->len);
 		memcpy(d, "/\">", 3);	/* the slash only for a directory */
 		d += e->dir ? 3 : 0;
 		memcpy(d, "\">", 2);
 		d += e->dir ? 0 : 2;
-		d = e->plain ? put_plain(d, name, e->len) : html_escape(d, name, e->len);
+		d = e->plain ? put_plain(d, name, e->len)
+		             : html_escape(d, name, e->len);
 		if (e->link || e->dir)
 			*d++ = e->link ? '@' : '/';
 		memcpy(d, "</a></li>\n", 10);
@@ -938,8 +997,9 @@ listing_make(struct request *r, const struct server *sv, int dirfd,
 
 	if (!buf || !read_entries(l, sv, r->path, dirfd, buf) ||
 	    (l->n > 12 && !(tmp = reallocarray(NULL, l->n, sizeof(*tmp))))) {
-		return http_fail(r, errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR,
-		                 "No permission to list directory");
+		return http_fail(
+		        r, errno == EACCES ? S_FORBIDDEN : S_INTERNAL_ERROR,
+		        "No permission to list directory");
 	}
 	if (tmp)
 		memcpy(tmp, l->e, l->n * sizeof(*tmp));
@@ -958,7 +1018,8 @@ send_listing(struct request *r, const struct server *sv, int dirfd)
 	off_t total;
 
 	if (!sv->listing)
-		s = http_fail(r, S_FORBIDDEN, "No permission to list directory");
+		s = http_fail(r, S_FORBIDDEN,
+		              "No permission to list directory");
 	else if ((s = listing_make(r, sv, dirfd, &l, p.buf)))
 		;
 	else if (precondition_failed(r, NULL, NULL))

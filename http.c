@@ -52,32 +52,31 @@ struct status_text {
 };
 
 static const struct status_text status_text[] = {
-	{ 100, "Continue", "Request received, please continue" },
-	{ 200, "OK", "Request fulfilled, document follows" },
-	{ 206, "Partial Content", "Partial content follows" },
-	{ 301, "Moved Permanently", "Object moved permanently -- see URI list" },
-	{ 302, "Found", "Object moved temporarily -- see URI list" },
-	{ 304, "Not Modified", "Document has not changed since given time" },
-	{ 400, "Bad Request", "Bad request syntax or unsupported method" },
-	{ 403, "Forbidden", "Request forbidden -- authorization will not help" },
-	{ 404, "Not Found", "Nothing matches the given URI" },
-	{ 408, "Request Timeout", "Request timed out; try again later" },
-	{ 412, "Precondition Failed", "Precondition in headers is false" },
-	{ 413, "Content Too Large", "Content is too large" },
-	{ 414, "URI Too Long", "URI is too long" },
-	{ 416, "Range Not Satisfiable", "Cannot satisfy request range" },
-	{ 417, "Expectation Failed", "Expect condition could not be satisfied" },
-	{ 431, "Request Header Fields Too Large",
-	  "The server refused this request because the request header "
-	  "fields are too large" },
-	{ 500, "Internal Server Error", "Server got itself in trouble" },
-	{ 501, "Not Implemented", "Server does not support this operation" },
-	{ 502, "Bad Gateway", "Invalid responses from another server/proxy" },
-	{ 504, "Gateway Timeout",
-	  "The gateway server did not receive a timely response" },
-	{ 505, "HTTP Version Not Supported", "Cannot fulfill request" },
+        {100, "Continue", "Request received, please continue"},
+        {200, "OK", "Request fulfilled, document follows"},
+        {206, "Partial Content", "Partial content follows"},
+        {301, "Moved Permanently", "Object moved permanently -- see URI list"},
+        {302, "Found", "Object moved temporarily -- see URI list"},
+        {304, "Not Modified", "Document has not changed since given time"},
+        {400, "Bad Request", "Bad request syntax or unsupported method"},
+        {403, "Forbidden", "Request forbidden -- authorization will not help"},
+        {404, "Not Found", "Nothing matches the given URI"},
+        {408, "Request Timeout", "Request timed out; try again later"},
+        {412, "Precondition Failed", "Precondition in headers is false"},
+        {413, "Content Too Large", "Content is too large"},
+        {414, "URI Too Long", "URI is too long"},
+        {416, "Range Not Satisfiable", "Cannot satisfy request range"},
+        {417, "Expectation Failed", "Expect condition could not be satisfied"},
+        {431, "Request Header Fields Too Large",
+         "The server refused this request because the request header "
+         "fields are too large"},
+        {500, "Internal Server Error", "Server got itself in trouble"},
+        {501, "Not Implemented", "Server does not support this operation"},
+        {502, "Bad Gateway", "Invalid responses from another server/proxy"},
+        {504, "Gateway Timeout",
+         "The gateway server did not receive a timely response"},
+        {505, "HTTP Version Not Supported", "Cannot fulfill request"},
 };
-
 
 /* The table's entry for a status, if it has one. */
 static const struct status_text *
@@ -193,12 +192,18 @@ http_send(const struct request *r, const void *buf, size_t len, bool more)
 {
 	const char *p = buf;
 
+	int flags = MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0);
+
 	while (len > 0) {
-		ssize_t n = r->out_sock ? send(1, p, len, MSG_NOSIGNAL | MSG_DONTWAIT |
-		                                (more ? MSG_MORE : 0)) :
-		            write(1, p, len);
-		if (n < 0 && (errno == EINTR ||
-		              (errno == EAGAIN && wait_writable(1, r->timeout))))
+		ssize_t n;
+
+		if (r->out_sock)
+			n = send(1, p, len, flags);
+		else
+			n = write(1, p, len);
+		if (n < 0 && errno == EAGAIN && wait_writable(1, r->timeout))
+			continue;
+		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -1;
@@ -220,12 +225,14 @@ http_sendfile(const struct request *r, int fd, off_t off, off_t len)
 	if (r->out_sock && r->out_flags >= 0)
 		fcntl(1, F_SETFL, r->out_flags | O_NONBLOCK);
 	while (off < end) {
-		size_t chunk = end - off > (1 << 30) ? (1 << 30) : (size_t)(end - off);
+		size_t chunk =
+		        end - off > (1 << 30) ? (1 << 30) : (size_t)(end - off);
 		ssize_t n = sendfile(1, fd, &off, chunk);
-		if (n < 0 && (errno == EINTR ||
-		              (errno == EAGAIN && wait_writable(1, r->timeout))))
+		if (n < 0 && (errno == EINTR || (errno == EAGAIN &&
+		                                 wait_writable(1, r->timeout))))
 			continue;
-		if (n <= 0)	/* error, timeout, or the file shrank under us */
+		/* error, timeout, or the file shrank under us */
+		if (n <= 0)
 			break;
 	}
 	return off - start;
@@ -241,8 +248,10 @@ http_bytes_out(const struct request *r)
 	socklen_t len = sizeof(ti);
 	int queued;
 
-	if (!r->out_sock || getsockopt(1, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
-	    len < offsetof(struct tcp_info, tcpi_bytes_acked) + sizeof(ti.tcpi_bytes_acked) ||
+	if (!r->out_sock ||
+	    getsockopt(1, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_acked) +
+	                    sizeof(ti.tcpi_bytes_acked) ||
 	    ioctl(1, SIOCOUTQ, &queued) < 0)
 		return -1;
 	return (long long)ti.tcpi_bytes_acked + queued;
@@ -292,7 +301,8 @@ clock_now(clockid_t clock)
 	struct timespec ts;
 
 #ifdef SYS_clock_gettime
-	if (sizeof(time_t) == sizeof(long) && syscall(SYS_clock_gettime, clock, &ts) == 0)
+	if (sizeof(time_t) == sizeof(long) &&
+	    syscall(SYS_clock_gettime, clock, &ts) == 0)
 		return ts;
 #endif
 	clock_gettime(clock, &ts);
@@ -325,7 +335,7 @@ wait_readable(int fd, long long deadline)
 	return n ? S_NONE : S_REQUEST_TIMEOUT;
 }
 
-/* ---- reading the head ----------------------------------------------------- */
+/* ---- reading the head ---------------------------------------------------- */
 
 /* Where the scan of the arriving head stands. */
 struct scan {
@@ -354,7 +364,8 @@ scan_head(struct scan *sc, const char *b, size_t len)
 		if (b[i] != '\n')
 			continue;
 		if (!sc->line_done) {
-			const char *sp = memchr(b + sc->start, ' ', i - sc->start);
+			const char *sp =
+			        memchr(b + sc->start, ' ', i - sc->start);
 			sc->line_done = true;
 			sc->bol = i + 1;
 			if (!sp || !memchr(sp + 1, ' ', b + i - sp - 1))
@@ -397,7 +408,8 @@ read_full(char *buf, size_t n, long long deadline)
 
 		if ((s = wait_readable(0, deadline)))
 			return s;
-		if ((k = read(0, buf, n)) < 0 && (errno == EINTR || errno == EAGAIN))
+		if ((k = read(0, buf, n)) < 0 &&
+		    (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (k <= 0)
 			return S_BAD_REQUEST;
@@ -416,7 +428,8 @@ take_peeked(char *buf, size_t n, long long deadline)
 
 	if (k < 0)
 		k = 0;
-	return (size_t)k == n ? S_NONE : read_full(buf + k, n - (size_t)k, deadline);
+	return (size_t)k == n ? S_NONE
+	                      : read_full(buf + k, n - (size_t)k, deadline);
 }
 
 enum kind { K_SOCKET, K_FILE, K_STREAM };
@@ -449,7 +462,8 @@ keep(enum kind kind, char *buf, size_t take, size_t n, long long deadline)
 {
 	if (kind == K_SOCKET && take_peeked(buf, take, deadline))
 		return S_BAD_REQUEST;	/* what was peeked is gone: a reset */
-	if (kind == K_FILE && take < n && lseek(0, (off_t)take - (off_t)n, SEEK_CUR) < 0)
+	if (kind == K_FILE && take < n &&
+	    lseek(0, (off_t)take - (off_t)n, SEEK_CUR) < 0)
 		return S_INTERNAL_ERROR;
 	return S_NONE;
 }
@@ -482,7 +496,8 @@ http_read_head(struct request *r, long long deadline)
 			return s;
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n == 0 && sc.started)	/* a partial head, then EOF: malformed */
+		/* a partial head, then EOF: malformed */
+		if (n == 0 && sc.started)
 			return S_BAD_REQUEST;
 		if (n <= 0)	/* nothing was asked, or a reset */
 			return http_gone(r);
@@ -513,11 +528,14 @@ sockaddr_text(const struct sockaddr_storage *ss, char *addr, size_t alen,
 		return true;
 	}
 	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		const struct sockaddr_in6 *in6 =
+		        (const struct sockaddr_in6 *)ss;
 		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], addr, (socklen_t)alen);
+			inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], addr,
+			          (socklen_t)alen);
 		else
-			inet_ntop(AF_INET6, &in6->sin6_addr, addr, (socklen_t)alen);
+			inet_ntop(AF_INET6, &in6->sin6_addr, addr,
+			          (socklen_t)alen);
 		snprintf(port, plen, "%u", ntohs(in6->sin6_port));
 		return true;
 	}
@@ -564,8 +582,10 @@ proxy_v1(struct request *r, long long deadline)
 	enum status s;
 	int family;
 
-	while (!nl) {		/* to the newline and no further: the HTTP head follows */
-		ssize_t k = read_some(kind, line + n, sizeof(line) - 1 - n, deadline, &s);
+	/* to the newline and no further: the HTTP head follows */
+	while (!nl) {
+		ssize_t k = read_some(kind, line + n, sizeof(line) - 1 - n,
+		                      deadline, &s);
 		size_t take;
 
 		if (s)
@@ -587,9 +607,11 @@ proxy_v1(struct request *r, long long deadline)
 	line[n - 2] = '\0';
 	if (strstr(line, "  ") || line[n - 3] == ' ')
 		return S_BAD_REQUEST;	/* single spaces only */
-	if (!strncmp(line, "PROXY UNKNOWN", 13) && (!line[13] || line[13] == ' '))
+	if (!strncmp(line, "PROXY UNKNOWN", 13) &&
+	    (!line[13] || line[13] == ' '))
 		return S_NONE;	/* the connection's own addresses stand */
-	for (char *t = strtok_r(line, " ", &save); t && nf < 7; t = strtok_r(NULL, " ", &save))
+	for (char *t = strtok_r(line, " ", &save); t && nf < 7;
+	     t = strtok_r(NULL, " ", &save))
 		f[nf++] = t;
 	family = nf == 6 && !strcmp(f[1], "TCP4") ? AF_INET :
 	         nf == 6 && !strcmp(f[1], "TCP6") ? AF_INET6 : 0;
@@ -597,10 +619,10 @@ proxy_v1(struct request *r, long long deadline)
 	    inet_pton(family, f[3], dst) != 1 || !parse_port(f[4], &sport) ||
 	    !parse_port(f[5], &dport))
 		return S_BAD_REQUEST;
-	set_end(family, src, sport, r->peer_addr, sizeof(r->peer_addr), r->peer_port,
-	        sizeof(r->peer_port));
-	set_end(family, dst, dport, r->local_addr, sizeof(r->local_addr), r->local_port,
-	        sizeof(r->local_port));
+	set_end(family, src, sport, r->peer_addr, sizeof(r->peer_addr),
+	        r->peer_port, sizeof(r->peer_port));
+	set_end(family, dst, dport, r->local_addr, sizeof(r->local_addr),
+	        r->local_port, sizeof(r->local_port));
 	return S_NONE;
 }
 
@@ -639,13 +661,17 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 	memcpy(h, start, 5);
 	if ((s = read_full((char *)h + 5, 11, deadline)))
 		return s;
-	if (memcmp(h, sig, sizeof(sig)) || (h[12] & 0xf0) != 0x20 || (h[12] & 0x0f) > 1)
+	if (memcmp(h, sig, sizeof(sig)) || (h[12] & 0xf0) != 0x20 ||
+	    (h[12] & 0x0f) > 1)
 		return S_BAD_REQUEST;
 	len = (size_t)h[14] << 8 | h[15];
-	if ((s = read_full((char *)h + 16, len < PROXY_V2_MAX ? len : PROXY_V2_MAX, deadline)))
+	if ((s = read_full((char *)h + 16,
+	                   len < PROXY_V2_MAX ? len : PROXY_V2_MAX, deadline)))
 		return s;
-	for (size_t left = len > PROXY_V2_MAX ? len - PROXY_V2_MAX : 0; left > 0;) {
-		char tlv[1024];	/* TLVs beyond what is kept (an SSL client's), dropped */
+	for (size_t left = len > PROXY_V2_MAX ? len - PROXY_V2_MAX : 0;
+	     left > 0;) {
+		/* TLVs beyond what is kept (an SSL client's), dropped */
+		char tlv[1024];
 		size_t k = left < sizeof(tlv) ? left : sizeof(tlv);
 		if ((s = read_full(tlv, k, deadline)))
 			return s;
@@ -654,7 +680,8 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 	kept = len < PROXY_V2_MAX ? len : PROXY_V2_MAX;
 	if ((h[12] & 0x0f) == 0 || h[13] == 0x00)
 		return S_NONE;	/* LOCAL, UNSPEC: the connection's own */
-	if ((h[13] >> 4) == 3) {	/* UNIX: its own addresses; TLVs after 216 */
+	/* UNIX: its own addresses; TLVs after 216 */
+	if ((h[13] >> 4) == 3) {
 		r->tls = kept > 216 && proxy_v2_tls(h + 16 + 216, kept - 216);
 		return S_NONE;
 	}
@@ -670,10 +697,14 @@ proxy_v2(struct request *r, const char *start, long long deadline)
 	if (((h[13] & 0x0f) != 1 && (h[13] & 0x0f) != 2) || len < 2 * alen + 4)
 		return S_BAD_REQUEST;
 	r->tls = proxy_v2_tls(h + 16 + 2 * alen + 4, kept - (2 * alen + 4));
-	set_end(family, h + 16, (unsigned)h[16 + 2 * alen] << 8 | h[17 + 2 * alen],
-	        r->peer_addr, sizeof(r->peer_addr), r->peer_port, sizeof(r->peer_port));
-	set_end(family, h + 16 + alen, (unsigned)h[18 + 2 * alen] << 8 | h[19 + 2 * alen],
-	        r->local_addr, sizeof(r->local_addr), r->local_port, sizeof(r->local_port));
+	set_end(family, h + 16,
+	        (unsigned)h[16 + 2 * alen] << 8 | h[17 + 2 * alen],
+	        r->peer_addr, sizeof(r->peer_addr), r->peer_port,
+	        sizeof(r->peer_port));
+	set_end(family, h + 16 + alen,
+	        (unsigned)h[18 + 2 * alen] << 8 | h[19 + 2 * alen],
+	        r->local_addr, sizeof(r->local_addr), r->local_port,
+	        sizeof(r->local_port));
 	return S_NONE;
 }
 
@@ -685,8 +716,9 @@ http_read_proxy(struct request *r, long long deadline)
 	char start[5];
 	enum status s;
 
+	/* a probe that said nothing has gone */
 	if ((s = read_full(start, 1, deadline)))
-		return s == S_BAD_REQUEST ? http_gone(r) : s;	/* a probe that said nothing */
+		return s == S_BAD_REQUEST ? http_gone(r) : s;
 	if ((s = read_full(start + 1, 4, deadline)))
 		return s;
 	if (!memcmp(start, "PROXY", 5))
@@ -700,7 +732,7 @@ http_read_proxy(struct request *r, long long deadline)
 	return s;
 }
 
-/* ---- parsing -------------------------------------------------------------- */
+/* ---- parsing ------------------------------------------------------------- */
 
 static bool
 is_tchar(unsigned char c)
@@ -974,7 +1006,8 @@ parse_target(struct request *r)
 	r->host = t;
 	if (*rest == '/') {
 		r->target = rest;
-	} else {		/* "http://h" or "http://h?q": the path is "/" */
+	} else {
+		/* "http://h" or "http://h?q": the path is "/" */
 		r->target = rest - 1;
 		memmove(r->target + 1, rest, strlen(rest) + 1);
 		r->target[0] = '/';
@@ -1034,8 +1067,8 @@ parse_transfer_coding(struct request *r)
 		     tok = strtok_r(NULL, ",", &save)) {
 			tok += strspn(tok, " \t");
 			tok[strcspn(tok, " \t")] = '\0';
-			if (!*tok)
-				continue;	/* empty list elements are ignored */
+			if (!*tok)	/* an empty list element */
+				continue;
 			if (r->chunked)
 				return S_BAD_REQUEST;	/* chunked not last */
 			if (strcasecmp(tok, "chunked"))
@@ -1069,7 +1102,8 @@ check_fields(struct request *r)
 	if ((s = parse_content_length(r)) || (s = parse_transfer_coding(r)))
 		return s;
 	if (expect && r->minor >= 1) {
-		if (strcasecmp(expect, "100-continue") || count_fields(r, "Expect") > 1)
+		if (strcasecmp(expect, "100-continue") ||
+		    count_fields(r, "Expect") > 1)
 			return S_EXPECTATION_FAILED;
 		r->expect_continue = true;
 	}
@@ -1083,8 +1117,9 @@ http_parse_head(struct request *r)
 	enum status s;
 
 	r->content_length = -1;
+	/* a NUL anywhere; a flood of empty lines */
 	if (memchr(r->head, '\0', r->headlen) || strspn(p, "\r\n") > 8)
-		return S_BAD_REQUEST;	/* a NUL anywhere; a flood of empty lines */
+		return S_BAD_REQUEST;
 	p += strspn(p, "\r\n");
 	eol = memchr(p, '\n', (size_t)(end - p));
 	le = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
@@ -1110,11 +1145,12 @@ http_parse_head(struct request *r)
 	r->body_unread = r->content_length > 0 || r->chunked;
 	if (r->method == M_OTHER)
 		return http_fail(r, S_NOT_IMPLEMENTED,
-		                 "Unsupported method ('%.64s')", r->method_name);
+		                 "Unsupported method ('%.64s')",
+		                 r->method_name);
 	return S_NONE;
 }
 
-/* ---- the path ------------------------------------------------------------- */
+/* ---- the path ------------------------------------------------------------ */
 
 int
 hexval(unsigned char c)
@@ -1202,7 +1238,7 @@ http_decode_path(struct request *r)
 	return collapse(r->path);
 }
 
-/* ---- responses ------------------------------------------------------------ */
+/* ---- responses ----------------------------------------------------------- */
 
 /* v in base 10 or 16 at p, no NUL; returns the end. perf: the hot path's
  * numbers, where printf would cost more than the rest of a request (with
@@ -1240,7 +1276,8 @@ http_date(time_t t, char out[30])
 	struct tm tm;
 	char *p = out;
 
-	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900) {
 		t = 0;
 		gmtime_r(&t, &tm);
 	}
@@ -1308,7 +1345,8 @@ http_head_begin(struct resp_head *h, struct request *r, int status,
 	http_date(r->now, date);
 	http_head_cat(h, "HTTP/1.0 ", decimal(code, (unsigned)status), " ",
 	              reason ? reason : http_reason(status),
-	              "\r\nServer: cgiinetd/" VERSION "\r\nDate: ", date, "\r\n");
+	              "\r\nServer: cgiinetd/" VERSION "\r\nDate: ", date,
+	              "\r\n");
 }
 
 /* Finish and send the head; HTTP/0.9 gets none. */
@@ -1375,7 +1413,7 @@ http_send_error(struct request *r, enum status s)
 		r->body_sent = blen;
 }
 
-/* ---- the openat2 primitive ------------------------------------------------ */
+/* ---- the openat2 primitive ----------------------------------------------- */
 
 /* Open path beneath dirfd, with RESOLVE_BENEATH unless --follow-symlinks,
  * and the resolve flags given: the kernel, not this code, keeps it there.
@@ -1387,14 +1425,16 @@ open_beneath(const struct server *sv, int dirfd, const char *path, int flags,
              uint64_t resolve)
 {
 	struct open_how how = {
-		.flags = (uint64_t)(flags | O_CLOEXEC | (flags & O_PATH ? 0 : O_NOCTTY)),
-		.resolve = resolve | RESOLVE_NO_MAGICLINKS |
-		           (sv->follow_symlinks ? 0 : RESOLVE_BENEATH),
+	        .flags = (uint64_t)(flags | O_CLOEXEC |
+	                            (flags & O_PATH ? 0 : O_NOCTTY)),
+	        .resolve = resolve | RESOLVE_NO_MAGICLINKS |
+	                   (sv->follow_symlinks ? 0 : RESOLVE_BENEATH),
 	};
 	const char *rel = path + strspn(path, "/");
 	int fd, tries = 0;
 
-	while ((fd = (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how, sizeof(how))) < 0 &&
+	while ((fd = (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how,
+	                          sizeof(how))) < 0 &&
 	       errno == EAGAIN && ++tries < OPEN_TRIES)
 		;
 	return fd;

@@ -17,22 +17,32 @@ enum {
 	HDR_LINE_MAX = 8190,	/* one header line: 431 */
 	HDR_FIELDS_MAX = 100,	/* header fields: 431 */
 	HEAD_MAX = 65536,	/* whole head: 431 */
-	OUT_HEAD_MAX = HEAD_MAX + 4096,	/* a response head we build: a script's, with ours */
+	/* a response head we build: a script's, with ours */
+	OUT_HEAD_MAX = HEAD_MAX + 4096,
 	LOCAL_REDIRECTS_MAX = 10,
 	CGI_DIRS_MAX = 16,
 	CGI_EXTS_MAX = 16,	/* --cgi-ext options */
 	SCRIPTS_MAX = 16,	/* --script options */
 	EXTRA_ENV_MAX = 64,
 	MSG_MAX = 512,		/* an error page's message */
-	PROXY_V2_MAX = 1024,	/* PROXY v2 bytes kept; TLVs beyond are read, dropped */
-	OPEN_TRIES = 64,	/* openat2 against EAGAIN from a concurrent rename */
-	KILL_GRACE_MS = 2000,	/* SIGTERM to SIGKILL, and after a script's end */
-	STDERR_LINE_MAX = 1024,	/* a script's stderr line logged; longer ones cut */
-	STDERR_LOG_MAX = 65536,	/* a script's stderr logged a request; the rest counted */
-	LINGER_MS = 30000,	/* the lingering close, in all (nginx's lingering_time) */
-	LINGER_IDLE_MS = 5000,	/* and its wait for the client (lingering_timeout) */
-	MEM_SPOOL_MAX = 16 << 20,	/* a body spooled in memory (no spool directory) */
-	SPOOL_BUF = 65536,	/* spool writes gathered: not one write per chunk */
+	/* PROXY v2 bytes kept; TLVs beyond are read, dropped */
+	PROXY_V2_MAX = 1024,
+	/* openat2 against EAGAIN from a concurrent rename */
+	OPEN_TRIES = 64,
+	/* SIGTERM to SIGKILL, and after a script's end */
+	KILL_GRACE_MS = 2000,
+	/* a script's stderr line logged; longer ones cut */
+	STDERR_LINE_MAX = 1024,
+	/* a script's stderr logged a request; the rest counted */
+	STDERR_LOG_MAX = 65536,
+	/* the lingering close, in all (nginx's lingering_time) */
+	LINGER_MS = 30000,
+	/* and its wait for the client (lingering_timeout) */
+	LINGER_IDLE_MS = 5000,
+	/* a body spooled in memory (no spool directory) */
+	MEM_SPOOL_MAX = 16 << 20,
+	/* spool writes gathered: not one write per chunk */
+	SPOOL_BUF = 65536,
 };
 
 /* What every step and handler returns: S_NONE when there is nothing for
@@ -140,8 +150,10 @@ struct server {
 	enum log_dest log;
 	const char *log_path;
 	int logfd;
-	int procfd;			/* /proc, opened before a chroot; -1: none */
-	int spooldir;			/* where bodies spool, opened before a chroot; -1: by path */
+	/* /proc, opened before a chroot; -1: none */
+	int procfd;
+	/* where bodies spool, opened before a chroot; -1: by path */
+	int spooldir;
 };
 
 struct field {
@@ -167,9 +179,12 @@ struct request {
 	int out_flags;			/* fd 1's file status flags, blocking */
 	char peer_addr[64], peer_port[8];
 	char local_addr[64], local_port[8];
-	bool tls;			/* a PROXY v2 header says the client used TLS */
-	int timeout;			/* --timeout, for the client's silences */
-	long long deadline;		/* --cgi-timeout's end (monotonic ms), 0: none */
+	/* a PROXY v2 header says the client used TLS */
+	bool tls;
+	/* --timeout, for the client's silences */
+	int timeout;
+	/* --cgi-timeout's end (monotonic ms), 0: none */
+	long long deadline;
 	time_t now;
 
 	/* the head as received (head, below); fields point into it */
@@ -179,33 +194,46 @@ struct request {
 	int major, minor;
 	bool http09;
 	size_t nfields;
-	const char *host;		/* Host, or the absolute-form authority */
-	char *query;			/* after the first '?', raw; NULL if none */
+	/* Host, or the absolute-form authority */
+	const char *host;
+	/* after the first '?', raw; NULL if none */
+	char *query;
 	bool expect_continue;
 	bool chunked;
-	bool redirected;		/* re-routed by a script's local Location */
+	/* re-routed by a script's local Location */
+	bool redirected;
 	off_t content_length;		/* -1: none */
-	bool body_unread;		/* a body may still be on the connection */
+	/* a body may still be on the connection */
+	bool body_unread;
 
 	/* the response */
-	int status;			/* what went on the wire, 0: nothing yet */
-	bool gone;			/* the client went away: nothing more is sent */
+	/* what went on the wire, 0: nothing yet */
+	int status;
+	/* the client went away: nothing more is sent */
+	bool gone;
 	off_t body_sent;
-	int script_exit;		/* a script's exit status (128 + signal), -1: none */
+	/* a script's exit status (128 + signal), -1: none */
+	int script_exit;
 	int script_signal;		/* the signal that ended it, 0: none */
 	bool script_timed_out;		/* --cgi-timeout ended it */
-	bool script_answered;		/* the response is the script's, not an error of ours */
+	/* the response is the script's, not an error of ours */
+	bool script_answered;
 	long long script_ms;		/* how long it ran */
-	char extra_header[64];		/* for the error page: 416's Content-Range */
-	char msg[MSG_MAX];		/* error page message, "" for the default */
+	/* for the error page: 416's Content-Range */
+	char extra_header[64];
+	/* error page message, "" for the default */
+	char msg[MSG_MAX];
 
 	struct field fields[HDR_FIELDS_MAX];
 	struct resp_head resp;		/* the response head being built */
 	char head[HEAD_MAX + 1];
 	char line[REQ_LINE_MAX + 1];	/* the request line, for the log */
-	char path[REQ_LINE_MAX + 2];	/* decoded and collapsed, starts with '/' */
-	char local_location[REQ_LINE_MAX + 1];	/* a -P script's local Location, "": none */
-	char redirected_to[REQ_LINE_MAX + 1];	/* the one being served: the target */
+	/* decoded and collapsed, starts with '/' */
+	char path[REQ_LINE_MAX + 2];
+	/* a -P script's local Location, "": none */
+	char local_location[REQ_LINE_MAX + 1];
+	/* the one being served: the target */
+	char redirected_to[REQ_LINE_MAX + 1];
 };
 
 /* http.c, the wire: the request head, what goes to the client, the
