@@ -90,11 +90,13 @@ servers+=(
 	"small|busybox|/usr/bin/busybox httpd -i -h $www|/small.html|$www/small.html"
 	"small|python|/usr/bin/python3 $here/pyhandler.py $www|/small.html|$www/small.html"
 	"small|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/small.html|$www/small.html"
+	"small|lighttpd-standalone|standalone|/small.html|$www/small.html"
 	"cgi-c|floor|$www/cgi-bin/hello-c raw|/|$work/hello.txt"
 	"cgi-c|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-c|cgiinetd-P|$top/cgiinetd -l none -P -d $www|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-c|busybox|/usr/bin/busybox httpd -i -h $www|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-c|lighttpd|/usr/sbin/lighttpd -1 -f $work/lighttpd.conf|/cgi-bin/hello-c|$work/hello.txt"
+	"cgi-c|lighttpd-standalone|standalone|/cgi-bin/hello-c|$work/hello.txt"
 	"cgi-sh|floor|/bin/sh $work/hello-raw.sh|/|$work/hello.txt"
 	"cgi-sh|cgiinetd|$top/cgiinetd -l none -d $www|/cgi-bin/hello.sh|$work/hello.txt"
 	"cgi-sh|cgiinetd-P|$top/cgiinetd -l none -P -d $www|/cgi-bin/hello.sh|$work/hello.txt"
@@ -122,11 +124,32 @@ servers+=(
 	"cgi-sh|cgiinetd-base-P|$top/cgiinetd-base -l none -P -d $www|/cgi-bin/hello.sh|$work/hello.txt"
 )
 
+# The ceiling, not a peer: lighttpd as one persistent process (no process
+# a connection), listening itself; its CGI children are counted too.
+start_standalone() {
+	local who=$1 i
+	sed "1i server.bind = \"127.0.0.1\"\nserver.port = $port" "$work/lighttpd.conf" >"$work/lighttpd-standalone.conf"
+	/usr/bin/time -f '%U %S' -o "$work/time" $who "$work/reaper" \
+		/usr/sbin/lighttpd -D -f "$work/lighttpd-standalone.conf" 2>>"$work/sa.log" &
+	spid=$!
+	pids+=("$spid")
+	for i in $(seq 100); do
+		kill -0 "$spid" 2>/dev/null || return 1
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
 start() {	# start CMD on a free port, time it; sets port, spid
 	local i who=$as_user
 	[[ "$name" != *-as-root* ]] || who=
 	for i in 1 2 3 4 5; do
 		port=$((20000 + RANDOM % 12000))	# below the ephemeral ports
+		if [ "$1" = standalone ]; then
+			start_standalone "$who" && return 0
+			continue
+		fi
 		# emptied before the start, not by it: the last server's
 		# "Listening" must not be read as this one's
 		: >"$work/sa.log"
