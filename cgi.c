@@ -1134,7 +1134,7 @@ reply_field(char *line, struct reply *rp)
 		off_t n;
 		if (!http_parse_length(v, &n))
 			return false;
-		/* no 0s */
+		/* as its number: 03 goes out as 3 */
 		strcpy(f.value, decimal(digits, (unsigned long long)n));
 		if (rp->length && strcmp(rp->length, v))
 			return false;

@@ -377,7 +377,7 @@ static bool
 env_address(const char *name, const char *pname, char *addr, size_t alen,
             char *port, size_t plen)
 {
-	const char *a = getenv(name), *p = getenv(pname);
+	const char *a = getenv(name), *p;
 	struct sockaddr_storage ss = { 0 };
 	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
@@ -386,7 +386,8 @@ env_address(const char *name, const char *pname, char *addr, size_t alen,
 	size_t len;
 
 	if (!a)
-		return false;
+		return false;	/* perf: the port looked up only then */
+	p = getenv(pname);
 	len = strlen(a);
 	if (a[0] == '[' && len > 2 && a[len - 1] == ']') {
 		a++;
