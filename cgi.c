@@ -1597,24 +1597,79 @@ client_room(const struct request *r)
 	return poll_until(&p, 1, deadline_in(r->timeout * 1000LL)) > 0;
 }
 
+/* -P to a socket: the body read into here and sent on. perf (1 GiB of
+ * 64 KiB writes, 2 cores): splicing the pipe to the socket held the pipe's
+ * mutex across the TCP send, the script's writes spun on it, and the
+ * pipe's pages, given to the skbs, were allocated and freed once each
+ * (0.5-0.85 of direct mode's speed); read and send, one copy more, went
+ * 1.29-1.42 of it at 0.77-0.82 of its CPU. 1 MiB: the pipe's size, one
+ * read drains it (64 KiB: 0.54, 16 KiB: 0.47 of direct's speed). */
+static char relay_buf[1 << 20];
+
+/* len bytes of relay_buf to the client socket: all of them; or the client
+ * is gone or took nothing for --timeout (end_soon); or the script's
+ * deadline came (the rest dropped: on_stop ends the answer, as it cut a
+ * splice). Non-blocking (the socket's flags are the script's too), each
+ * wait polled to whichever of the two limits is nearer. */
+static void
+relay_send(struct request *r, struct run *run, size_t len)
+{
+	const char *p = relay_buf;
+
+	while (len > 0) {
+		struct pollfd pf = { .fd = 1, .events = POLLOUT };
+		long long idle;
+		bool late;
+		ssize_t n;
+
+		if (r->deadline && now_ms() >= r->deadline)
+			return;
+		n = send(1, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			r->body_sent += n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			idle = deadline_in(r->timeout * 1000LL);
+			late = r->deadline && r->deadline < idle;
+			if (poll_until(&pf, 1, late ? r->deadline : idle) > 0 ||
+			    late)
+				continue;
+		}
+		end_soon(run);
+		return;
+	}
+}
+
 /* The script's output, in the pipe modes: its head gathered, then its body
- * spliced to the client (in the kernel: no copy here) or dropped. */
+ * sent to the client (a socket: read and sent; a pipe: spliced) or
+ * dropped. */
 static void
 on_output(struct request *r, struct run *run)
 {
 	ssize_t n;
 	size_t end = 0;
 
-	if (run->head_done && run->relay) {
+	if (run->head_done && run->relay && r->out_sock) {
+		n = read(run->stdout_fd, relay_buf, sizeof(relay_buf));
+		if (n > 0)
+			relay_send(r, run, (size_t)n);
+		else if (n < 0 && errno != EINTR && errno != EAGAIN)
+			end_soon(run);
+		if (n != 0)
+			return;
+	} else if (run->head_done && run->relay) {
 		n = splice(run->stdout_fd, NULL, 1, NULL, 1 << 20,
 		           SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (n > 0)
 			r->body_sent += n;
-		/* EAGAIN: fd 1 a full pipe that has room again goes on (a
-		 * socket waited its SO_SNDTIMEO already); else the client is
-		 * gone, or took nothing for --timeout */
-		else if (n < 0 && errno == EAGAIN && !r->out_sock &&
-		         client_room(r))
+		/* EAGAIN: fd 1 a full pipe that has room again goes on; else
+		 * the client is gone, or took nothing for --timeout */
+		else if (n < 0 && errno == EAGAIN && client_room(r))
 			;
 		else if (n < 0 && errno != EINTR)
 			end_soon(run);
