@@ -1263,19 +1263,8 @@ struct run {
 	char errline[STDERR_LINE_MAX + 1];
 };
 
+/* the script's head (HEAD_ONLY, PARSED) */
 static char script_head[HEAD_MAX];
-
-/* The script's alarm: what is left of the request's --cgi-timeout. */
-static unsigned
-alarm_left(const struct request *r)
-{
-	long long left = r->deadline - now_ms();
-
-	if (!r->deadline)
-		return 0;
-	/* 0 is none */
-	return left < 1000 ? 1 : (unsigned)((left + 999) / 1000);
-}	/* the script's head (HEAD_ONLY, PARSED) */
 
 /* The child's stack: CLONE_VM gives it none of its own. Only the pages it
  * uses are ever touched. */
@@ -1815,12 +1804,6 @@ end_orphans(const struct server *sv)
 	}
 }
 
-static void
-on_alarm(int sig)
-{
-	(void)sig;	/* only to interrupt a send or splice that blocks */
-}
-
 /* Run the script in a child of ours and supervise it to its end, in every
  * mode. The checks, the body, argv and the environment are done
  * (cgi_prepare). Returns S_NONE when the request is answered (r->status
@@ -1830,16 +1813,11 @@ enum status
 cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 {
 	static struct run run;
-	struct sigaction alarm_action = { .sa_handler = on_alarm };
-	struct timeval idle = { .tv_sec = sv->timeout };
 	long long started = now_ms(), sent;
 	enum status s;
 
-	run = (struct run){.pidfd = -1,
-	                   .stdout_fd = -1,
-	                   .err = -1,
-	                   .stop = r->deadline,
-	                   .mode = DIRECT};
+	run = (struct run){ .pidfd = -1, .stdout_fd = -1, .err = -1,
+	                    .stop = r->deadline, .mode = DIRECT };
 	if (c->nph)
 		run.mode = NPH;
 	else if (sv->parse_headers)
@@ -1856,14 +1834,6 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 			return http_gone(r);
 		}
 	}
-	if (run.mode >= HEAD_ONLY) {
-		sigaction(SIGALRM, &alarm_action, NULL);
-		alarm(alarm_left(r));
-		/* a client that takes nothing for --timeout is gone */
-		if (r->out_sock)
-			setsockopt(1, SOL_SOCKET, SO_SNDTIMEO, &idle,
-			           sizeof(idle));
-	}
 	sent = http_bytes_out(r);
 	if ((s = start(r, &run, c))) {
 		if (!r->status)
@@ -1876,7 +1846,6 @@ cgi_run(struct request *r, const struct server *sv, struct cgi *c)
 	}
 	r->script_answered = run.mode != PARSED;
 	supervise(r, sv, c, &run);
-	alarm(0);
 	end_orphans(sv);
 	if (run.dropped)
 		log_error(sv, "%s %s: stderr: %zu more bytes not logged",
