@@ -1677,11 +1677,13 @@ on_output(struct request *r, struct run *run)
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
 		run->head_done = true;
+		/* HEAD_ONLY: its head as written; with none, ours ended */
 		if (run->mode == PARSED)
 			parsed_head(r, run, end);
-		else /* HEAD_ONLY: its head as written; with none, ours ended */
-			(void)(end ? http_send(r, script_head, end, false) :
-			             http_send(r, "\r\n", 2, false));
+		else if (end)
+			(void)http_send(r, script_head, end, false);
+		else
+			(void)http_send(r, "\r\n", 2, false);
 		return;
 	}
 	if (n == 0 && run->stdout_fd >= 0) {
