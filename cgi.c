@@ -1228,7 +1228,7 @@ enum mode {
 	NPH,		/* onto the connection: the whole response is its own */
 	/* a HEAD in direct mode: its head relayed, its body dropped */
 	HEAD_ONLY,
-	/* -P: its head read and checked, ours sent, its body spliced */
+	/* -P: its head read and checked, ours sent, its body relayed */
 	PARSED,
 };
 
@@ -1347,8 +1347,8 @@ child_main(void *arg)
 static enum status
 start(struct request *r, struct run *run, const struct cgi *c)
 {
-	struct child ch = {
-	        .c = c, .in = c->body_fd >= 0 ? c->body_fd : 0, .out = 1};
+	struct child ch = { .c = c, .out = 1,
+	                    .in = c->body_fd >= 0 ? c->body_fd : 0 };
 	int outp[2] = { -1, -1 }, errp[2];
 	sigset_t all, old;
 
@@ -1560,15 +1560,20 @@ parsed_head(struct request *r, struct run *run, size_t end)
 			end_soon(run);	/* the client is gone */
 		} else if (r->method != M_HEAD && r->status != 204 &&
 		           r->status != 304) {
+			/* the body read with the head first; if it cannot
+			 * go, nothing after it may (a gap in the body) */
 			if (run->len > end &&
 			    http_send(r, script_head + end, run->len - end,
-			              false) == 0)
+			              false) < 0) {
+				end_soon(run);
+			} else {
 				r->body_sent = (off_t)(run->len - end);
-			run->relay = true;
-			/* perf: a 1 MiB pipe (pipe-max-size's default) for
-			 * the body, not 64 KiB: 6.5 s of CPU for 5 GiB
-			 * spliced, 4.0 s with it */
-			fcntl(run->stdout_fd, F_SETPIPE_SZ, 1 << 20);
+				run->relay = true;
+				/* perf: a 1 MiB pipe (pipe-max-size's default)
+				 * for the body, not 64 KiB: 6.5 s of CPU for
+				 * 5 GiB spliced, 4.0 s with it */
+				fcntl(run->stdout_fd, F_SETPIPE_SZ, 1 << 20);
+			}
 		}
 		r->script_answered = true;
 		return;
@@ -1577,13 +1582,17 @@ parsed_head(struct request *r, struct run *run, size_t end)
 }
 
 /* fd 1 a full pipe (SPLICE_F_NONBLOCK is for both of a splice's pipes):
- * wait for room, as a socket's send waits, for --timeout at most. */
+ * wait for room, as a socket's send waits: --timeout at most, and not
+ * past the script's deadline. */
 static bool
 client_room(const struct request *r)
 {
 	struct pollfd p = { .fd = 1, .events = POLLOUT };
+	long long idle = deadline_in(r->timeout * 1000LL);
 
-	return poll_until(&p, 1, deadline_in(r->timeout * 1000LL)) > 0;
+	if (r->deadline && r->deadline < idle)
+		idle = r->deadline;
+	return poll_until(&p, 1, idle) > 0;
 }
 
 /* -P to a socket: the body read into here and sent on. perf (1 GiB of
@@ -1608,8 +1617,8 @@ relay_send(struct request *r, struct run *run, size_t len)
 	while (len > 0) {
 		struct pollfd pf = { .fd = 1, .events = POLLOUT };
 		long long idle;
-		bool late;
 		ssize_t n;
+		int k;
 
 		if (r->deadline && now_ms() >= r->deadline)
 			return;
@@ -1624,10 +1633,12 @@ relay_send(struct request *r, struct run *run, size_t len)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
 			idle = deadline_in(r->timeout * 1000LL);
-			late = r->deadline && r->deadline < idle;
-			if (poll_until(&pf, 1, late ? r->deadline : idle) > 0 ||
-			    late)
+			if (r->deadline && r->deadline < idle)
+				idle = r->deadline;
+			if ((k = poll_until(&pf, 1, idle)) > 0)
 				continue;
+			if (k == 0 && r->deadline && idle == r->deadline)
+				return;		/* the deadline: on_stop's */
 		}
 		end_soon(run);
 		return;
@@ -1738,6 +1749,8 @@ on_stop(struct request *r, const struct server *sv, struct run *run)
 	    ioctl(run->stdout_fd, FIONREAD, &queued) == 0 && queued > 0 &&
 	    (!r->deadline || now_ms() < r->deadline)) {
 		run->stop = deadline_in(KILL_GRACE_MS);
+		if (r->deadline && r->deadline < run->stop)
+			run->stop = r->deadline;
 		return;
 	}
 	if (run->phase == 0 && !run->head_done && run->mode >= HEAD_ONLY) {
@@ -1763,14 +1776,14 @@ supervise(struct request *r, const struct server *sv, const struct cgi *c,
 		int n = 0, io = -1, ie = -1, ix = -1, k;
 
 		if (run->stdout_fd >= 0)
-			p[io = n++] = (struct pollfd){.fd = run->stdout_fd,
-			                              .events = POLLIN};
+			p[io = n++] = (struct pollfd){ .fd = run->stdout_fd,
+			                               .events = POLLIN };
 		if (run->err >= 0)
-			p[ie = n++] = (struct pollfd){.fd = run->err,
-			                              .events = POLLIN};
+			p[ie = n++] = (struct pollfd){ .fd = run->err,
+			                               .events = POLLIN };
 		if (run->pidfd >= 0)
-			p[ix = n++] = (struct pollfd){.fd = run->pidfd,
-			                              .events = POLLIN};
+			p[ix = n++] = (struct pollfd){ .fd = run->pidfd,
+			                               .events = POLLIN };
 		if ((k = poll_until(p, (nfds_t)n, wake_at(run))) == 0)
 			on_stop(r, sv, run);
 		if (k <= 0)

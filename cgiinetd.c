@@ -362,6 +362,7 @@ setup_fds(struct request *r)
 	}
 	r->in_sock = S_ISSOCK(st[0].st_mode);
 	r->out_sock = S_ISSOCK(st[1].st_mode);
+	r->out_pipe = S_ISFIFO(st[1].st_mode);
 	if (r->in_sock)
 		r->out_flags = blocking(0);
 	/* one socket is one open file: its flags are already known */
@@ -561,9 +562,10 @@ log_escape(char *dst, size_t cap, const char *s)
 static void
 log_request(const struct server *sv, const struct request *r)
 {
-	static const char months[][4] = {"Jan", "Feb", "Mar", "Apr",
-	                                 "May", "Jun", "Jul", "Aug",
-	                                 "Sep", "Oct", "Nov", "Dec"};
+	static const char months[][4] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+	};
 	char line[4096 + 2 * 1024 + 512], req[4096], ref[1024], ua[1024];
 	char bytes[24], status[8], script[64] = "";
 	struct tm tm;

@@ -42,32 +42,32 @@ static const char *const index_names[] = { "index.html", "index.htm" };
 static const struct {
 	const char *ext, *type;
 } mime_fallback[] = {
-        {"html", "text/html"},
-        {"htm", "text/html"},
-        {"txt", "text/plain"},
-        {"css", "text/css"},
-        {"js", "text/javascript"},
-        {"mjs", "text/javascript"},
-        {"json", "application/json"},
-        {"xml", "application/xml"},
-        {"svg", "image/svg+xml"},
-        {"png", "image/png"},
-        {"jpg", "image/jpeg"},
-        {"jpeg", "image/jpeg"},
-        {"gif", "image/gif"},
-        {"webp", "image/webp"},
-        {"ico", "image/vnd.microsoft.icon"},
-        {"pdf", "application/pdf"},
-        {"wasm", "application/wasm"},
-        {"mp4", "video/mp4"},
-        {"webm", "video/webm"},
-        {"mp3", "audio/mpeg"},
-        {"ogg", "audio/ogg"},
-        {"woff", "font/woff"},
-        {"woff2", "font/woff2"},
-        {"gz", "application/gzip"},
-        {"zip", "application/zip"},
-        {"tar", "application/x-tar"},
+	{ "html", "text/html" },
+	{ "htm", "text/html" },
+	{ "txt", "text/plain" },
+	{ "css", "text/css" },
+	{ "js", "text/javascript" },
+	{ "mjs", "text/javascript" },
+	{ "json", "application/json" },
+	{ "xml", "application/xml" },
+	{ "svg", "image/svg+xml" },
+	{ "png", "image/png" },
+	{ "jpg", "image/jpeg" },
+	{ "jpeg", "image/jpeg" },
+	{ "gif", "image/gif" },
+	{ "webp", "image/webp" },
+	{ "ico", "image/vnd.microsoft.icon" },
+	{ "pdf", "application/pdf" },
+	{ "wasm", "application/wasm" },
+	{ "mp4", "video/mp4" },
+	{ "webm", "video/webm" },
+	{ "mp3", "audio/mpeg" },
+	{ "ogg", "audio/ogg" },
+	{ "woff", "font/woff" },
+	{ "woff2", "font/woff2" },
+	{ "gz", "application/gzip" },
+	{ "zip", "application/zip" },
+	{ "tar", "application/x-tar" },
 };
 
 /* ---- static files -------------------------------------------------------- */
@@ -244,12 +244,13 @@ mime_system_type(const char *ext)
 static const char *
 python_type(const char *ext)
 {
-	static const struct { const char *ext, *type;
+	static const struct {
+		const char *ext, *type;
 	} map[] = {
-	        {"gz", "application/gzip"},
-	        {"Z", "application/octet-stream"},
-	        {"bz2", "application/x-bzip2"},
-	        {"xz", "application/x-xz"},
+		{ "gz", "application/gzip" },
+		{ "Z", "application/octet-stream" },
+		{ "bz2", "application/x-bzip2" },
+		{ "xz", "application/x-xz" },
 	};
 
 	for (size_t i = 0; i < LEN(map); i++)
@@ -787,12 +788,10 @@ listing_add(struct listing *l, const char *name, bool dir, bool link)
 	}
 	/* <li><a href="Q/">H/</a></li>\n, the slashes for a directory */
 	l->length += (off_t)(13 + q + (dir ? 3 : 2) + h + (link || dir) + 10);
-	l->e[l->n++] = (struct entry){.off = (uint32_t)l->used,
-	                              .len = (uint16_t)len,
-	                              .dir = dir,
-	                              .link = link,
-	                              .plain = plain,
-	                              .cased = cased};
+	l->e[l->n++] = (struct entry){ .off = (uint32_t)l->used,
+	                               .len = (uint16_t)len, .dir = dir,
+	                               .link = link, .plain = plain,
+	                               .cased = cased };
 	l->used += cased ? 2 * pad : pad;
 	return true;
 }
@@ -934,7 +933,7 @@ page_str(struct page *p, const char *s, size_t n)
 static const char page_top[] = "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n"
 	"<meta charset=\"utf-8\">\n<title>Directory listing for ";
 static const char page_h1[] =
-        "</title>\n</head>\n<body>\n<h1>Directory listing for ";
+	"</title>\n</head>\n<body>\n<h1>Directory listing for ";
 static const char page_ul[] = "</h1>\n<hr>\n<ul>\n";
 static const char page_end[] = "</ul>\n<hr>\n</body>\n</html>\n";
 

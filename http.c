@@ -52,30 +52,53 @@ struct status_text {
 };
 
 static const struct status_text status_text[] = {
-        {100, "Continue", "Request received, please continue"},
-        {200, "OK", "Request fulfilled, document follows"},
-        {206, "Partial Content", "Partial content follows"},
-        {301, "Moved Permanently", "Object moved permanently -- see URI list"},
-        {302, "Found", "Object moved temporarily -- see URI list"},
-        {304, "Not Modified", "Document has not changed since given time"},
-        {400, "Bad Request", "Bad request syntax or unsupported method"},
-        {403, "Forbidden", "Request forbidden -- authorization will not help"},
-        {404, "Not Found", "Nothing matches the given URI"},
-        {408, "Request Timeout", "Request timed out; try again later"},
-        {412, "Precondition Failed", "Precondition in headers is false"},
-        {413, "Content Too Large", "Content is too large"},
-        {414, "URI Too Long", "URI is too long"},
-        {416, "Range Not Satisfiable", "Cannot satisfy request range"},
-        {417, "Expectation Failed", "Expect condition could not be satisfied"},
-        {431, "Request Header Fields Too Large",
-         "The server refused this request because the request header "
-         "fields are too large"},
-        {500, "Internal Server Error", "Server got itself in trouble"},
-        {501, "Not Implemented", "Server does not support this operation"},
-        {502, "Bad Gateway", "Invalid responses from another server/proxy"},
-        {504, "Gateway Timeout",
-         "The gateway server did not receive a timely response"},
-        {505, "HTTP Version Not Supported", "Cannot fulfill request"},
+	{ 100, "Continue", "Request received, please continue" },
+	{ 200, "OK", "Request fulfilled, document follows" },
+	{ 201, "Created", "Document created, URL follows" },
+	{ 202, "Accepted", "Request accepted, processing continues off-line" },
+	{ 204, "No Content", "Request fulfilled, nothing follows" },
+	{ 206, "Partial Content", "Partial content follows" },
+	{ 301, "Moved Permanently",
+	  "Object moved permanently -- see URI list" },
+	{ 302, "Found", "Object moved temporarily -- see URI list" },
+	{ 303, "See Other", "Object moved -- see Method and URL list" },
+	{ 304, "Not Modified", "Document has not changed since given time" },
+	{ 307, "Temporary Redirect",
+	  "Object moved temporarily -- see URI list" },
+	{ 308, "Permanent Redirect",
+	  "Object moved permanently -- see URI list" },
+	{ 400, "Bad Request", "Bad request syntax or unsupported method" },
+	{ 401, "Unauthorized", "No permission -- see authorization schemes" },
+	{ 403, "Forbidden",
+	  "Request forbidden -- authorization will not help" },
+	{ 404, "Not Found", "Nothing matches the given URI" },
+	{ 405, "Method Not Allowed",
+	  "Specified method is invalid for this resource" },
+	{ 408, "Request Timeout", "Request timed out; try again later" },
+	{ 409, "Conflict", "Request conflict" },
+	{ 410, "Gone",
+	  "URI no longer exists and has been permanently removed" },
+	{ 412, "Precondition Failed", "Precondition in headers is false" },
+	{ 413, "Content Too Large", "Content is too large" },
+	{ 414, "URI Too Long", "URI is too long" },
+	{ 415, "Unsupported Media Type", "Entity body in unsupported format" },
+	{ 416, "Range Not Satisfiable", "Cannot satisfy request range" },
+	{ 417, "Expectation Failed",
+	  "Expect condition could not be satisfied" },
+	{ 429, "Too Many Requests",
+	  "The user has sent too many requests in a given amount of time "
+	  "(\"rate limiting\")" },
+	{ 431, "Request Header Fields Too Large",
+	  "The server refused this request because the request header "
+	  "fields are too large" },
+	{ 500, "Internal Server Error", "Server got itself in trouble" },
+	{ 501, "Not Implemented", "Server does not support this operation" },
+	{ 502, "Bad Gateway", "Invalid responses from another server/proxy" },
+	{ 503, "Service Unavailable",
+	  "The server cannot process the request due to a high load" },
+	{ 504, "Gateway Timeout",
+	  "The gateway server did not receive a timely response" },
+	{ 505, "HTTP Version Not Supported", "Cannot fulfill request" },
 };
 
 /* The table's entry for a status, if it has one. */
@@ -173,35 +196,42 @@ deadline_in(long long ms)
 	return now_ms() + ms;
 }
 
-/* Wait until fd takes more: false after --timeout seconds of nothing. */
+/* Wait until fd 1 takes more: false once the client has taken nothing
+ * for --timeout, or at the script's deadline if that comes first. */
 static bool
-wait_writable(int fd, int timeout)
+wait_writable(const struct request *r)
 {
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	struct pollfd p = { .fd = 1, .events = POLLOUT };
+	long long idle = deadline_in(r->timeout * 1000LL);
 
-	return poll_until(&p, 1, deadline_in(timeout * 1000LL)) > 0;
+	if (r->deadline && r->deadline < idle)
+		idle = r->deadline;
+	return poll_until(&p, 1, idle) > 0;
 }
 
-/* Everything for the client goes out here or through sendfile_all. Each
- * send is non-blocking (MSG_DONTWAIT: the socket's own flags are the
- * script's too) with a poll between, so that a client that takes nothing
- * for --timeout seconds is given up rather than waited on. With more, head
- * and body share the first segment (MSG_MORE). */
+/* Everything for the client goes out here or through http_sendfile (a -P
+ * body: relay_send in cgi.c). Nothing waits unbounded: a send to a socket
+ * is non-blocking (MSG_DONTWAIT: the socket's own flags are the script's
+ * too), a write to a pipe waits for room first and is at most PIPE_BUF
+ * (which a pipe with room always takes whole), and each wait is
+ * wait_writable's. With more, head and body share the first segment
+ * (MSG_MORE). */
 int
 http_send(const struct request *r, const void *buf, size_t len, bool more)
 {
-	const char *p = buf;
-
 	int flags = MSG_NOSIGNAL | MSG_DONTWAIT | (more ? MSG_MORE : 0);
+	const char *p = buf;
 
 	while (len > 0) {
 		ssize_t n;
 
 		if (r->out_sock)
 			n = send(1, p, len, flags);
+		else if (r->out_pipe && !wait_writable(r))
+			return -1;
 		else
-			n = write(1, p, len);
-		if (n < 0 && errno == EAGAIN && wait_writable(1, r->timeout))
+			n = write(1, p, len > PIPE_BUF ? PIPE_BUF : len);
+		if (n < 0 && errno == EAGAIN && wait_writable(r))
 			continue;
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -221,15 +251,23 @@ http_sendfile(const struct request *r, int fd, off_t off, off_t len)
 	off_t start = off, end = off + len;
 
 	/* sendfile has no MSG_DONTWAIT: the socket itself goes non-blocking
-	 * (no script shares it on this path), and each wait is polled */
+	 * (no script shares it on this path), and each wait is polled; to a
+	 * pipe, a page at a time once it has room */
 	if (r->out_sock && r->out_flags >= 0)
 		fcntl(1, F_SETFL, r->out_flags | O_NONBLOCK);
 	while (off < end) {
 		size_t chunk =
 		        end - off > (1 << 30) ? (1 << 30) : (size_t)(end - off);
-		ssize_t n = sendfile(1, fd, &off, chunk);
-		if (n < 0 && (errno == EINTR || (errno == EAGAIN &&
-		                                 wait_writable(1, r->timeout))))
+		ssize_t n;
+
+		if (r->out_pipe && !wait_writable(r))
+			break;
+		if (r->out_pipe && chunk > PIPE_BUF)
+			chunk = PIPE_BUF;
+		n = sendfile(1, fd, &off, chunk);
+		if (n < 0 && errno == EAGAIN && wait_writable(r))
+			continue;
+		if (n < 0 && errno == EINTR)
 			continue;
 		/* error, timeout, or the file shrank under us */
 		if (n <= 0)

@@ -175,7 +175,7 @@ struct resp_head {
  * apart: 08941ca). */
 struct request {
 	/* the connection: read from 0, written to 1 */
-	bool in_sock, out_sock;
+	bool in_sock, out_sock, out_pipe;
 	int out_flags;			/* fd 1's file status flags, blocking */
 	char peer_addr[64], peer_port[8];
 	char local_addr[64], local_port[8];

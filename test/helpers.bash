@@ -242,3 +242,21 @@ xinetd_start() {
 		i=$((i + 1))
 	done
 }
+
+# stalled_pipe REQUEST OPTION...: cgiinetd with REQUEST on stdin and, as
+# fd 1, a pipe that takes nothing (its read end held open, never read);
+# sets $status (124: still blocked after 20 s) and $took (seconds).
+stalled_pipe() {
+	local req=$1 start fifo=$BATS_TEST_TMPDIR/stalled hold
+	shift
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	exec {hold}<>"$fifo"
+	start=$SECONDS
+	status=0
+	printf "$req" | timeout 20 env -i PATH=/usr/bin:/bin \
+		ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+		"$CGIINETD" "$@" >"$fifo" || status=$?
+	took=$((SECONDS - start))
+	exec {hold}<&-
+}

@@ -174,3 +174,13 @@ reply() {
 	[ "$(sed '1,/^\r$/d' "$BATS_TEST_TMPDIR/out" | wc -c)" -eq 3000000 ]
 	head -n 1 "$BATS_TEST_TMPDIR/out" | grep -q '^HTTP/1.0 200 OK'
 }
+
+# The splice to a pipe on fd 1 that takes nothing waits for room to the
+# nearer of --timeout and the script's deadline (before: --timeout only,
+# here 30 s).
+@test "-P to a pipe that takes nothing: ended at --cgi-timeout, not after --timeout" {
+	stalled_pipe 'GET /cgi-bin/stream.sh?64 HTTP/1.0\r\n\r\n' -P -t 30 \
+		--cgi-timeout 2 -l none -d "$WWW"
+	[ "$status" -ne 124 ]
+	[ "$took" -le 8 ]
+}

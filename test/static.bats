@@ -269,3 +269,27 @@ teardown() {
 	request 'GET /gz/page.html HTTP/1.0\r\nAccept-Encoding: gzip\r\nRange: bytes=0-1\r\n\r\n'
 	[ "$(header Content-Range)" = "bytes 0-1/$(stat -c %s "$WWW/gz/page.html.gz")" ]
 }
+
+# fd 1 a pipe that takes nothing: each write to it waits for room first,
+# for --timeout at most, then at most a page (before: sendfile blocked on
+# the full pipe for as long as the reader slept).
+@test "a pipe on fd 1 that takes nothing: a 1 MiB file is given up after --timeout" {
+	local root
+	root=$(scratch_root)
+	head -c 1048576 /dev/zero >"$root/mib.bin"
+	chmod 644 "$root/mib.bin"
+	stalled_pipe 'GET /mib.bin HTTP/1.0\r\n\r\n' -t 2 -l none -d "$root"
+	[ "$status" -ne 124 ]
+	[ "$took" -le 8 ]
+}
+
+@test "a pipe on fd 1 that takes nothing: a listing page of 150 KB is given up after --timeout" {
+	local root
+	root=$(scratch_root)
+	mkdir "$root/many"
+	(cd "$root/many" && seq -f 'entry-with-a-long-name-%05g.txt' 2000 | xargs touch)
+	chmod -R a+rX "$root/many"
+	stalled_pipe 'GET /many/ HTTP/1.0\r\n\r\n' -t 2 -l none -d "$root"
+	[ "$status" -ne 124 ]
+	[ "$took" -le 8 ]
+}
