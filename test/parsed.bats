@@ -184,3 +184,21 @@ reply() {
 	[ "$status" -ne 124 ]
 	[ "$took" -le 8 ]
 }
+
+@test "-P: a bare Status gets its standard reason phrase (204, 303, 307, 401, 405, 410, 429, 503)" {
+	local code reason
+	while read -r code reason; do
+		printf 'GET /cgi-bin/reply.sh?code-%s HTTP/1.0\r\n\r\n' "$code" |
+			cgiinetd -P -l none -d "$WWW" >"$BATS_TEST_TMPDIR/out"
+		[ "$(head -n 1 "$BATS_TEST_TMPDIR/out")" = "HTTP/1.0 $code $reason"$'\r' ]
+	done <<-EOT
+	204 No Content
+	303 See Other
+	307 Temporary Redirect
+	401 Unauthorized
+	405 Method Not Allowed
+	410 Gone
+	429 Too Many Requests
+	503 Service Unavailable
+	EOT
+}

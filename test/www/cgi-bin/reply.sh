@@ -33,5 +33,6 @@ te)         printf 'Content-Type: text/plain\nTransfer-Encoding: chunked\nConten
 cl2)        printf 'Content-Type: text/plain\nContent-Length: 3\nContent-Length: 4\n\nabc' ;;
 bad-then-more) printf 'Content-Type: text/plain\nno colon\n\n'; exec yes 'more body' ;;
 local-head) printf 'Location: /cgi-bin/reply.sh?status\n\n' ;;
+code-*)     printf 'Status: %s\nContent-Type: text/plain\n\n' "${QUERY_STRING#code-}" ;;
 *)          printf 'Content-Type: text/plain\n\nunknown case\n' ;;
 esac
