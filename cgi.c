@@ -1581,20 +1581,6 @@ parsed_head(struct request *r, struct run *run, size_t end)
 	fail(r, run, s);
 }
 
-/* fd 1 a full pipe (SPLICE_F_NONBLOCK is for both of a splice's pipes):
- * wait for room, as a socket's send waits: --timeout at most, and not
- * past the script's deadline. */
-static bool
-client_room(const struct request *r)
-{
-	struct pollfd p = { .fd = 1, .events = POLLOUT };
-	long long idle = deadline_in(r->timeout * 1000LL);
-
-	if (r->deadline && r->deadline < idle)
-		idle = r->deadline;
-	return poll_until(&p, 1, idle) > 0;
-}
-
 /* -P to a socket: the body read into here and sent on. perf (1 GiB of
  * 64 KiB writes, 2 cores): splicing the pipe to the socket held the pipe's
  * mutex across the TCP send, the script's writes spun on it, and the
@@ -1615,10 +1601,7 @@ relay_send(struct request *r, struct run *run, size_t len)
 	const char *p = relay_buf;
 
 	while (len > 0) {
-		struct pollfd pf = { .fd = 1, .events = POLLOUT };
-		long long idle;
 		ssize_t n;
-		int k;
 
 		if (r->deadline && now_ms() >= r->deadline)
 			return;
@@ -1631,15 +1614,10 @@ relay_send(struct request *r, struct run *run, size_t len)
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN) {
-			idle = deadline_in(r->timeout * 1000LL);
-			if (r->deadline && r->deadline < idle)
-				idle = r->deadline;
-			if ((k = poll_until(&pf, 1, idle)) > 0)
-				continue;
-			if (k == 0 && r->deadline && idle == r->deadline)
-				return;		/* the deadline: on_stop's */
-		}
+		if (n < 0 && errno == EAGAIN && http_wait_client(r))
+			continue;
+		if (r->deadline && now_ms() >= r->deadline)
+			return;		/* the deadline: on_stop's */
 		end_soon(run);
 		return;
 	}
@@ -1667,9 +1645,10 @@ on_output(struct request *r, struct run *run)
 		           SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (n > 0)
 			r->body_sent += n;
-		/* EAGAIN: fd 1 a full pipe that has room again goes on; else
-		 * the client is gone, or took nothing for --timeout */
-		else if (n < 0 && errno == EAGAIN && client_room(r))
+		/* EAGAIN: fd 1 a full pipe (SPLICE_F_NONBLOCK is for both of
+		 * a splice's pipes) that has room again goes on; else the
+		 * client is gone, or took nothing for --timeout */
+		else if (n < 0 && errno == EAGAIN && http_wait_client(r))
 			;
 		else if (n < 0 && errno != EINTR)
 			end_soon(run);

@@ -196,17 +196,23 @@ deadline_in(long long ms)
 	return now_ms() + ms;
 }
 
-/* Wait until fd 1 takes more: false once the client has taken nothing
- * for --timeout, or at the script's deadline if that comes first. */
-static bool
-wait_writable(const struct request *r)
+/* How long a wait for the client may last from now: --timeout of its
+ * taking nothing, or the script's deadline if that comes first. */
+static long long
+client_deadline(const struct request *r)
 {
-	struct pollfd p = { .fd = 1, .events = POLLOUT };
 	long long idle = deadline_in(r->timeout * 1000LL);
 
-	if (r->deadline && r->deadline < idle)
-		idle = r->deadline;
-	return poll_until(&p, 1, idle) > 0;
+	return r->deadline && r->deadline < idle ? r->deadline : idle;
+}
+
+/* Wait until fd 1 takes more: false at client_deadline. */
+bool
+http_wait_client(const struct request *r)
+{
+	struct pollfd p = { .fd = 1, .events = POLLOUT };
+
+	return poll_until(&p, 1, client_deadline(r)) > 0;
 }
 
 /* Everything for the client goes out here or through http_sendfile (a -P
@@ -214,7 +220,7 @@ wait_writable(const struct request *r)
  * is non-blocking (MSG_DONTWAIT: the socket's own flags are the script's
  * too), a write to a pipe waits for room first and is at most PIPE_BUF
  * (which a pipe with room always takes whole), and each wait is
- * wait_writable's. With more, head and body share the first segment
+ * http_wait_client's. With more, head and body share the first segment
  * (MSG_MORE). */
 int
 http_send(const struct request *r, const void *buf, size_t len, bool more)
@@ -227,11 +233,11 @@ http_send(const struct request *r, const void *buf, size_t len, bool more)
 
 		if (r->out_sock)
 			n = send(1, p, len, flags);
-		else if (r->out_pipe && !wait_writable(r))
+		else if (r->out_pipe && !http_wait_client(r))
 			return -1;
 		else
 			n = write(1, p, len > PIPE_BUF ? PIPE_BUF : len);
-		if (n < 0 && errno == EAGAIN && wait_writable(r))
+		if (n < 0 && errno == EAGAIN && http_wait_client(r))
 			continue;
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -260,12 +266,12 @@ http_sendfile(const struct request *r, int fd, off_t off, off_t len)
 		        end - off > (1 << 30) ? (1 << 30) : (size_t)(end - off);
 		ssize_t n;
 
-		if (r->out_pipe && !wait_writable(r))
+		if (r->out_pipe && !http_wait_client(r))
 			break;
 		if (r->out_pipe && chunk > PIPE_BUF)
 			chunk = PIPE_BUF;
 		n = sendfile(1, fd, &off, chunk);
-		if (n < 0 && errno == EAGAIN && wait_writable(r))
+		if (n < 0 && errno == EAGAIN && http_wait_client(r))
 			continue;
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -259,6 +259,7 @@ void http_head_add(struct resp_head *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int http_head_send(struct request *r, struct resp_head *h, bool body_follows);
 int http_send(const struct request *r, const void *buf, size_t len, bool more);
+bool http_wait_client(const struct request *r);
 off_t http_sendfile(const struct request *r, int fd, off_t off, off_t len);
 void http_send_error(struct request *r, enum status s);
 enum status http_fail(struct request *r, enum status s, const char *fmt, ...)
