@@ -235,8 +235,10 @@ http_send(const struct request *r, const void *buf, size_t len, bool more)
 			n = send(1, p, len, flags);
 		else if (r->out_pipe && !http_wait_client(r))
 			return -1;
+		else if (r->out_pipe && len > PIPE_BUF)
+			n = write(1, p, PIPE_BUF);
 		else
-			n = write(1, p, len > PIPE_BUF ? PIPE_BUF : len);
+			n = write(1, p, len);
 		if (n < 0 && errno == EAGAIN && http_wait_client(r))
 			continue;
 		if (n < 0 && errno == EINTR)
