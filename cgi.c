@@ -775,12 +775,10 @@ rd_fill(struct reader *rd)
 		if (rd->sock)
 			n = recv(0, rd->buf, sizeof(rd->buf), MSG_DONTWAIT);
 		if (n < 0 && (!rd->sock || errno == EAGAIN)) {
-			long long until = deadline_in(rd->timeout * 1000LL);
-			int k;
+			int k = poll_until(&p, 1, idle_deadline(rd->timeout,
+			                                        rd->deadline));
 
-			if (rd->deadline && rd->deadline < until)
-				until = rd->deadline;
-			if ((k = poll_until(&p, 1, until)) == 0)
+			if (k == 0)
 				return S_REQUEST_TIMEOUT;
 			if (k > 0)
 				n = read(0, rd->buf, sizeof(rd->buf));

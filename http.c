@@ -196,23 +196,24 @@ deadline_in(long long ms)
 	return now_ms() + ms;
 }
 
-/* How long a wait for the client may last from now: --timeout of its
- * taking nothing, or the script's deadline if that comes first. */
-static long long
-client_deadline(const struct request *r)
+/* How long a wait on the client may last from now: secs of its
+ * silence (--timeout), or deadline (the script's, 0: none) if that comes
+ * first. */
+long long
+idle_deadline(int secs, long long deadline)
 {
-	long long idle = deadline_in(r->timeout * 1000LL);
+	long long idle = deadline_in(secs * 1000LL);
 
-	return r->deadline && r->deadline < idle ? r->deadline : idle;
+	return deadline && deadline < idle ? deadline : idle;
 }
 
-/* Wait until fd 1 takes more: false at client_deadline. */
+/* Wait until fd 1 takes more: false at idle_deadline. */
 bool
 http_wait_client(const struct request *r)
 {
 	struct pollfd p = { .fd = 1, .events = POLLOUT };
 
-	return poll_until(&p, 1, client_deadline(r)) > 0;
+	return poll_until(&p, 1, idle_deadline(r->timeout, r->deadline)) > 0;
 }
 
 /* Everything for the client goes out here or through http_sendfile (a -P

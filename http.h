@@ -273,6 +273,7 @@ void http_close(struct request *r);
 long long now_ms(void);			/* monotonic */
 time_t wall_time(void);
 long long deadline_in(long long ms);	/* an idle limit as a deadline */
+long long idle_deadline(int secs, long long deadline);
 int poll_until(struct pollfd *p, nfds_t n, long long deadline);
 int open_beneath(const struct server *sv, int dirfd, const char *path,
                  int flags, uint64_t resolve);
