@@ -291,3 +291,32 @@ url() {
 	gone 'ignore.sh' 20
 	exec 5<&-
 }
+
+# -P's relay is non-blocking sends with a poll between: a client with a
+# 4 KiB receive buffer that reads in small bites makes most sends partial
+# or EAGAIN; every byte must still arrive, in order.
+@test "socket -P: 6.9 MB through a 4 KiB receive buffer read slowly arrives whole and in order" {
+	serve -P -l none -d "$WWW"
+	run timeout 120 python3 - "$PORT" <<'PY'
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /cgi-bin/counted.sh?1000000 HTTP/1.0\r\n\r\n")
+data, reads = bytearray(), 0
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+    reads += 1
+    if reads % 64 == 0:
+        time.sleep(0.002)
+head, _, body = bytes(data).partition(b"\r\n\r\n")
+want = "".join("%d\n" % i for i in range(1, 1000001)).encode()
+print(head.split(b"\r\n")[0].decode(), len(body), body == want)
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "HTTP/1.0 200 OK 6888896 True" ]
+}
